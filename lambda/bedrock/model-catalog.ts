@@ -1,0 +1,21 @@
+/** A model the gateway can serve: a foundation model or an inference profile. */
+export interface ModelInfo {
+  /** The id clients send and Bedrock accepts: model id, profile id (`us.…`) or application profile ARN. */
+  readonly id: string;
+  /** `bedrock`'s provider name, e.g. "Anthropic". */
+  readonly provider: string;
+  /** Input modalities, e.g. ["TEXT", "IMAGE"]. */
+  readonly inputModalities: readonly string[];
+  /** Output modalities, e.g. ["TEXT"] or ["EMBEDDING"]. */
+  readonly outputModalities: readonly string[];
+  /** Whether ConverseStream is supported. */
+  readonly streaming: boolean;
+}
+
+/** The models Bedrock offers in this region, listed once and cached with a TTL. */
+export interface ModelCatalog {
+  /** Every model, from cache when fresh. */
+  list(): Promise<readonly ModelInfo[]>;
+  /** One model by id, or undefined. */
+  find(id: string): Promise<ModelInfo | undefined>;
+}

@@ -1,0 +1,14 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { ApiKeyVerifier } from './auth/api-key-verifier';
+import { ModelCatalog } from './bedrock/model-catalog';
+
+/** What the routes need from outside the process; injected so tests can point them at emulators. */
+export interface GatewayDeps {
+  /** Converse, ConverseStream, InvokeModel. */
+  readonly runtime: BedrockRuntimeClient;
+  /** Model catalog: foundation models and inference profiles. */
+  readonly catalog: ModelCatalog;
+  /** Checks a presented Bearer key. */
+  readonly apiKeys: ApiKeyVerifier;
+}
+
