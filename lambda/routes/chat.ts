@@ -1,12 +1,5 @@
 import { FastifyInstance } from 'fastify';
-import { GatewayConfig } from '../config';
-import { GatewayDeps } from '../deps';
-
-/** Options every OpenAI route plugin receives. */
-export interface RouteOptions {
-  readonly config: GatewayConfig;
-  readonly deps: GatewayDeps;
-}
+import { RouteOptions } from './route-options';
 
 /** `POST /chat/completions` (registered under the route prefix, behind auth). */
 export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
