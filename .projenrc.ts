@@ -92,6 +92,11 @@ for (const pattern of ['/lambda/', '/templates/', '/scripts/', '/bench/', '/cove
   project.addPackageIgnore(pattern);
 }
 
+// eslint-import-resolver-typescript 4 needs unrs-resolver, whose per-platform binaries are not all on
+// this registry, so `npm ci` fails on the lock file; 3.6 resolves with plain JavaScript.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
+
 // ts-node runs the scripts (bundle, templates, bench) as CommonJS without a type-check pass: tsc does that in `test`.
 project.tryFindObjectFile('tsconfig.dev.json')!.addOverride('ts-node', {
   transpileOnly: true,
