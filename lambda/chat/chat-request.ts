@@ -1,0 +1,209 @@
+/**
+ * The `POST /chat/completions` body as the gateway understands it: the OpenAI fields it maps, plus a
+ * few Bedrock extras under plain names. The JSON schema below validates it before the handler runs.
+ */
+
+export interface TextPart {
+  readonly type: 'text';
+  readonly text: string;
+}
+
+export interface ImagePart {
+  readonly type: 'image_url';
+  readonly image_url: { readonly url: string; readonly detail?: string };
+}
+
+export type ContentPart = TextPart | ImagePart | { readonly type: string };
+
+export interface ToolCall {
+  readonly id: string;
+  readonly type: 'function';
+  readonly function: { readonly name: string; readonly arguments: string };
+}
+
+export interface ChatMessage {
+  readonly role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+  readonly content?: string | readonly ContentPart[] | null;
+  readonly name?: string;
+  readonly tool_calls?: readonly ToolCall[];
+  readonly tool_call_id?: string;
+}
+
+export interface FunctionTool {
+  readonly type: 'function';
+  readonly function: {
+    readonly name: string;
+    readonly description?: string;
+    readonly parameters?: Record<string, unknown>;
+    readonly strict?: boolean | null;
+  };
+}
+
+export type ToolChoice = 'none' | 'auto' | 'required' | { readonly type: 'function'; readonly function: { readonly name: string } };
+
+export interface ResponseFormat {
+  readonly type: 'text' | 'json_object' | 'json_schema';
+  readonly json_schema?: {
+    readonly name: string;
+    readonly description?: string;
+    readonly schema?: Record<string, unknown>;
+    readonly strict?: boolean | null;
+  };
+}
+
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+
+export interface GuardrailSettings {
+  readonly guardrail_identifier: string;
+  readonly guardrail_version: string;
+  readonly trace?: 'enabled' | 'disabled' | 'enabled_full';
+}
+
+export interface ChatRequest {
+  readonly model: string;
+  readonly messages: readonly ChatMessage[];
+  readonly max_tokens?: number | null;
+  readonly max_completion_tokens?: number | null;
+  readonly temperature?: number | null;
+  readonly top_p?: number | null;
+  readonly n?: number | null;
+  readonly stop?: string | readonly string[] | null;
+  readonly stream?: boolean | null;
+  readonly stream_options?: { readonly include_usage?: boolean } | null;
+  readonly tools?: readonly FunctionTool[];
+  readonly tool_choice?: ToolChoice;
+  readonly parallel_tool_calls?: boolean;
+  readonly response_format?: ResponseFormat;
+  readonly reasoning_effort?: ReasoningEffort | null;
+  readonly user?: string;
+  /** Bedrock extra: cache points after the system prompt and at the end of the last user message. */
+  readonly prompt_cache?: boolean;
+  /** Bedrock extra: merged into Converse `additionalModelRequestFields`. */
+  readonly additional_model_request_fields?: Record<string, unknown>;
+  /** Bedrock extra: apply a Bedrock guardrail. */
+  readonly guardrail_config?: GuardrailSettings;
+}
+
+const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
+
+const contentPart = {
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: { type: 'string' },
+    text: { type: 'string' },
+    image_url: {
+      type: 'object',
+      required: ['url'],
+      properties: { url: { type: 'string', minLength: 1 }, detail: { type: 'string' } },
+    },
+  },
+};
+
+const toolCall = {
+  type: 'object',
+  required: ['id', 'function'],
+  properties: {
+    id: { type: 'string', minLength: 1 },
+    type: { const: 'function' },
+    function: {
+      type: 'object',
+      required: ['name', 'arguments'],
+      properties: { name: { type: 'string', minLength: 1 }, arguments: { type: 'string' } },
+    },
+  },
+};
+
+const message = {
+  type: 'object',
+  required: ['role'],
+  properties: {
+    role: { enum: ['system', 'developer', 'user', 'assistant', 'tool'] },
+    content: { anyOf: [{ type: 'string' }, { type: 'array', items: contentPart }, { type: 'null' }] },
+    name: { type: 'string' },
+    tool_calls: { type: 'array', items: toolCall },
+    tool_call_id: { type: 'string' },
+  },
+};
+
+const functionTool = {
+  type: 'object',
+  required: ['type', 'function'],
+  properties: {
+    type: { const: 'function' },
+    function: {
+      type: 'object',
+      required: ['name'],
+      properties: {
+        // Bedrock's tool name rule, which is also OpenAI's.
+        name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
+        description: { type: 'string' },
+        parameters: { type: 'object' },
+        strict: { type: ['boolean', 'null'] },
+      },
+    },
+  },
+};
+
+/** Ajv schema of the request body; errors name the failing field. Unknown fields are accepted. */
+export const chatRequestSchema = {
+  type: 'object',
+  required: ['model', 'messages'],
+  properties: {
+    model: { type: 'string', minLength: 1 },
+    messages: { type: 'array', minItems: 1, items: message },
+    max_tokens: nullable({ type: 'integer', minimum: 1 }),
+    max_completion_tokens: nullable({ type: 'integer', minimum: 1 }),
+    temperature: nullable({ type: 'number', minimum: 0, maximum: 2 }),
+    top_p: nullable({ type: 'number', minimum: 0, maximum: 1 }),
+    n: nullable({ type: 'integer' }),
+    stop: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }, { type: 'null' }] },
+    stream: nullable({ type: 'boolean' }),
+    stream_options: nullable({ type: 'object', properties: { include_usage: { type: 'boolean' } } }),
+    tools: { type: 'array', items: functionTool },
+    tool_choice: {
+      anyOf: [
+        { enum: ['none', 'auto', 'required'] },
+        {
+          type: 'object',
+          required: ['type', 'function'],
+          properties: {
+            type: { const: 'function' },
+            function: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+          },
+        },
+      ],
+    },
+    parallel_tool_calls: { type: 'boolean' },
+    response_format: {
+      type: 'object',
+      required: ['type'],
+      properties: {
+        type: { enum: ['text', 'json_object', 'json_schema'] },
+        json_schema: {
+          type: 'object',
+          required: ['name'],
+          properties: {
+            name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
+            description: { type: 'string' },
+            schema: { type: 'object' },
+            strict: { type: ['boolean', 'null'] },
+          },
+        },
+      },
+    },
+    reasoning_effort: nullable({ enum: ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] }),
+    user: { type: 'string' },
+    prompt_cache: { type: 'boolean' },
+    additional_model_request_fields: { type: 'object' },
+    guardrail_config: {
+      type: 'object',
+      required: ['guardrail_identifier', 'guardrail_version'],
+      properties: {
+        guardrail_identifier: { type: 'string', minLength: 1 },
+        guardrail_version: { type: 'string', minLength: 1 },
+        trace: { enum: ['enabled', 'disabled', 'enabled_full'] },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,68 @@
+import { ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
+import { ModelInfo } from '../bedrock/model-catalog';
+import { badRequest } from './bad-request';
+import { ChatRequest } from './chat-request';
+import { maxTokensOf, toInferenceConfig } from './inference-config';
+import { ImageLoader, toConverseConversation } from './messages';
+import { withCachePoints } from './prompt-cache';
+import { reasoningConfig } from './reasoning';
+import { structuredOutput, StructuredOutput } from './structured-output';
+import { toToolConfig } from './tool-config';
+
+export interface ConverseInputContext {
+  /** The Bedrock model id the request resolved to. */
+  readonly modelId: string;
+  /** The model's catalog entry, when the catalog knows it. */
+  readonly model?: ModelInfo;
+  readonly loadImage: ImageLoader;
+}
+
+/** A Converse / ConverseStream request, plus what the response mappers need to read its answer. */
+export interface ConverseInput {
+  readonly input: ConverseRequest;
+  readonly structured?: StructuredOutput;
+}
+
+/** Maps an OpenAI chat request to a Converse request (the same input serves ConverseStream). */
+export async function toConverseInput(request: ChatRequest, ctx: ConverseInputContext): Promise<ConverseInput> {
+  if (request.n != null && request.n !== 1) {
+    throw badRequest(`Only n=1 is supported; received n=${request.n}`, 'n');
+  }
+  const loadImage = ctx.model && !ctx.model.inputModalities.includes('IMAGE') ? refuseImages(ctx.modelId) : ctx.loadImage;
+  const { system, messages } = await toConverseConversation(request.messages, loadImage);
+  const reasoning = reasoningConfig(ctx.modelId, request.reasoning_effort, maxTokensOf(request));
+  const claudeThinking = reasoning?.claudeThinking ?? false;
+  const structured = structuredOutput(request.response_format);
+  if (structured && claudeThinking) {
+    // Forced tool use is refused while Claude thinks, so ask for the answer tool in words instead.
+    system.push({ text: `Give your final answer only by calling the ${structured.toolName} tool.` });
+  }
+  if (request.prompt_cache) withCachePoints(system, messages);
+
+  const inferenceConfig = toInferenceConfig(request, ctx.modelId, !claudeThinking);
+  const toolConfig = toToolConfig(request, { messages, structured, claudeThinking });
+  const additional = { ...reasoning?.fields, ...request.additional_model_request_fields };
+  const guardrail = request.guardrail_config;
+  const input: ConverseRequest = {
+    modelId: ctx.modelId,
+    messages,
+    ...(system.length > 0 ? { system } : {}),
+    ...(Object.keys(inferenceConfig).length > 0 ? { inferenceConfig } : {}),
+    ...(toolConfig ? { toolConfig } : {}),
+    ...(Object.keys(additional).length > 0 ? { additionalModelRequestFields: additional as never } : {}),
+    ...(guardrail ? {
+      guardrailConfig: {
+        guardrailIdentifier: guardrail.guardrail_identifier,
+        guardrailVersion: guardrail.guardrail_version,
+        ...(guardrail.trace ? { trace: guardrail.trace } : {}),
+      },
+    } : {}),
+  };
+  return { input, structured };
+}
+
+function refuseImages(modelId: string): ImageLoader {
+  return async (_url, param) => {
+    throw badRequest(`Model ${modelId} does not accept image input; send text only or choose a model with IMAGE input`, param);
+  };
+}

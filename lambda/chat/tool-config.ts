@@ -1,0 +1,75 @@
+import { Message, Tool, ToolChoice, ToolConfiguration, ToolSpecification } from '@aws-sdk/client-bedrock-runtime';
+import { badRequest } from './bad-request';
+import { ChatRequest, FunctionTool } from './chat-request';
+import { hasToolBlocks } from './messages';
+import { StructuredOutput } from './structured-output';
+
+export interface ToolConfigContext {
+  /** The mapped conversation (tool blocks in it require a toolConfig). */
+  readonly messages: readonly Message[];
+  /** The response_format tool, if any. */
+  readonly structured?: StructuredOutput;
+  /** Claude thinking is on: Bedrock refuses forced tool use then, so choices relax to `auto`. */
+  readonly claudeThinking: boolean;
+}
+
+/**
+ * `tools` → toolSpec list and `tool_choice` → Converse toolChoice: required → any, named → tool,
+ * auto → auto. `none` omits tools, except that Converse demands a toolConfig whenever the history
+ * holds toolUse/toolResult blocks: then the tools are declared without forcing a choice.
+ * A response_format tool is added and forced (or `any` when the client's own tools may answer).
+ */
+export function toToolConfig(request: ChatRequest, ctx: ToolConfigContext): ToolConfiguration | undefined {
+  const tools = request.tools ?? [];
+  const choice = request.tool_choice ?? 'auto';
+  const structured = ctx.structured;
+  if (structured && tools.some((t) => t.function.name === structured.toolName)) {
+    throw badRequest(`response_format name "${structured.toolName}" is also a tool name; rename one`, 'response_format.json_schema.name');
+  }
+  if (typeof choice === 'object' && !tools.some((t) => t.function.name === choice.function.name)) {
+    throw badRequest(`tool_choice names "${choice.function.name}", which is not in tools`, 'tool_choice');
+  }
+
+  if (choice === 'none' && !structured) {
+    if (!hasToolBlocks(ctx.messages)) return undefined;
+    const specs = tools.length > 0 ? tools.map(toolSpec) : placeholderSpecs(ctx.messages);
+    return { tools: specs.map((spec) => ({ toolSpec: spec })) };
+  }
+
+  const offered = choice === 'none' ? [] : tools.map(toolSpec);
+  const specs: Tool[] = [...offered, ...(structured ? [structured.spec] : [])].map((spec) => ({ toolSpec: spec }));
+  if (specs.length === 0) {
+    return hasToolBlocks(ctx.messages) ? { tools: placeholderSpecs(ctx.messages).map((spec) => ({ toolSpec: spec })) } : undefined;
+  }
+  const toolChoice = chooseTool(choice, offered.length > 0, structured, ctx.claudeThinking);
+  return toolChoice ? { tools: specs, toolChoice } : { tools: specs };
+}
+
+function chooseTool(
+  choice: ChatRequest['tool_choice'] & {},
+  clientTools: boolean,
+  structured: StructuredOutput | undefined,
+  claudeThinking: boolean,
+): ToolChoice | undefined {
+  let forced: ToolChoice | undefined;
+  if (typeof choice === 'object') forced = { tool: { name: choice.function.name } };
+  else if (choice === 'required') forced = { any: {} };
+  else if (structured) forced = clientTools && choice === 'auto' ? { any: {} } : { tool: { name: structured.toolName } };
+  if (forced && !claudeThinking) return forced;
+  return { auto: {} };
+}
+
+function toolSpec(tool: FunctionTool): ToolSpecification {
+  const { name, description, parameters } = tool.function;
+  return {
+    name,
+    ...(description ? { description } : {}),
+    inputSchema: { json: (parameters ?? { type: 'object', properties: {} }) as never },
+  };
+}
+
+/** Declarations for tools named in the history when the request lists none. */
+function placeholderSpecs(messages: readonly Message[]): ToolSpecification[] {
+  const names = new Set(messages.flatMap((m) => m.content ?? []).flatMap((b) => (b.toolUse?.name ? [b.toolUse.name] : [])));
+  return [...names].map((name) => ({ name, inputSchema: { json: { type: 'object' } } }));
+}
