@@ -26,7 +26,7 @@ export function isPublicAddress(address: string): boolean {
 /** The IPv4 address inside IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::/96) forms. */
 function embeddedIPv4(address: string): string | undefined {
   const words = expandIPv6(address);
-  const prefix = words.slice(0, 6).join(':');
+  const prefix = words.slice(0, 6).map((w) => w.toString(16)).join(':');
   const mapped = prefix === '0:0:0:0:0:ffff' || prefix === '0:0:0:0:0:0' || prefix === '64:ff9b:0:0:0:0';
   if (!mapped || (prefix === '0:0:0:0:0:0' && words[6] === 0)) return undefined;
   return [words[6] >> 8, words[6] & 0xff, words[7] >> 8, words[7] & 0xff].join('.');
