@@ -1,1 +1,3 @@
-export {};
+export * from './bedrock-access-gateway';
+export { ApiKeySource } from './api-key-source';
+export { GatewayCompute, LambdaComputeOptions, FargateComputeOptions } from './compute';

@@ -1,0 +1,256 @@
+import { CfnOutput, Duration, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ApiKeySource } from './api-key-source';
+import { bedrockPolicyStatements, bedrockWildcardFindings, validateAllowedModels } from './bedrock-policy';
+import { GatewayCompute } from './compute';
+import { GatewayLoadBalancer } from './load-balancer';
+import { acknowledgeBedrockWildcards, acknowledgeGateway } from './nag';
+import { createVpc, loadBalancerSubnets } from './network';
+import { propError } from './validation';
+
+/** Route prefix of the OpenAI API unless `environment.API_ROUTE_PREFIX` says otherwise. */
+const DEFAULT_ROUTE_PREFIX = '/api/v1';
+
+/** Environment variables the construct sets itself; `environment` may not override them. */
+const RESERVED_ENVIRONMENT = ['API_KEY_SECRET_ARN', 'API_KEY_SECRET_FIELD', 'API_KEY_PARAM_NAME', 'DEFAULT_MODEL', 'DEFAULT_EMBEDDING_MODEL', 'PORT'];
+
+/** Properties of a {@link BedrockAccessGateway}. */
+export interface BedrockAccessGatewayProps {
+  /**
+   * The VPC of the load balancer (and of Fargate tasks). Pass one from `Vpc.fromLookup` or
+   * `Vpc.fromVpcAttributes` to create no VPC, subnet, internet gateway, NAT gateway or route.
+   * @default - a new VPC: 2 AZs, public subnets (plus isolated subnets when `internetFacing` is false), no NAT gateway, flow logs on
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of the load balancer.
+   * @default - public subnets when internet-facing; otherwise private subnets, or isolated ones when there are no private ones
+   */
+  readonly loadBalancerSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Subnets of the Fargate tasks. Applies to Fargate compute only (the Lambda function runs
+   * outside the VPC: the load balancer invokes it through the Lambda API).
+   * @default - private subnets with egress if the VPC has them, else public subnets with a public IP per task
+   */
+  readonly computeSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Where the proxy runs.
+   * @default GatewayCompute.lambda()
+   */
+  readonly compute?: GatewayCompute;
+
+  /**
+   * Where the API key lives. Clients send it as `Authorization: Bearer <key>`.
+   * @default ApiKeySource.generate()
+   */
+  readonly apiKey?: ApiKeySource;
+
+  /**
+   * Bedrock model (or inference profile) used for chat requests naming an OpenAI model (`gpt-*`) or none.
+   * @default - the proxy's default
+   */
+  readonly defaultModel?: string;
+
+  /**
+   * Bedrock model used for embedding requests naming an OpenAI model (`text-embedding-*`).
+   * @default - the proxy's default
+   */
+  readonly defaultEmbeddingModel?: string;
+
+  /**
+   * Models the gateway may invoke: model ids (`anthropic.claude-…`), cross-region inference
+   * profile ids (`us.anthropic.claude-…`) or ARNs (e.g. application inference profiles; also list
+   * the model ids behind them). Narrows the IAM policy; Bedrock refuses every other model.
+   * @default - every foundation model and inference profile
+   */
+  readonly allowedModels?: string[];
+
+  /**
+   * Whether the load balancer faces the internet; an internal one sits in private or isolated subnets.
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+
+  /**
+   * An ACM certificate: the load balancer then listens with HTTPS on 443 and redirects HTTP on 80
+   * to it. Point a DNS name that the certificate covers at the load balancer and set `domainName`.
+   * @default - HTTP only, on port 80
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * The DNS name clients use for HTTPS (it must match `certificate`); used in `apiBaseUrl`.
+   * The construct creates no DNS record.
+   * @default - the load balancer's DNS name
+   */
+  readonly domainName?: string;
+
+  /**
+   * Who may connect to the listener port(s).
+   * @default - any IPv4 address
+   */
+  readonly ingressPeers?: ec2.IPeer[];
+
+  /**
+   * Idle timeout of the load balancer: long streamed answers must fit in it (1 to 4000 seconds).
+   * @default Duration.seconds(600)
+   */
+  readonly idleTimeout?: Duration;
+
+  /**
+   * Retention of the proxy's and the VPC flow logs' log groups.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Extra settings for the proxy, as environment variables (e.g. `API_ROUTE_PREFIX`). The variables
+   * the construct sets itself (key location, default models, `PORT`) come from the other props.
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+}
+
+/**
+ * An OpenAI-compatible API for Amazon Bedrock: an Application Load Balancer in front of the
+ * gateway proxy on Lambda or Fargate, with API-key auth and least-privilege Bedrock access.
+ *
+ * Point any OpenAI SDK at `apiBaseUrl` with the API key and it talks to Bedrock unchanged.
+ */
+export class BedrockAccessGateway extends Construct {
+  /** The VPC of the load balancer. */
+  public readonly vpc: ec2.IVpc;
+
+  /** The Application Load Balancer clients connect to. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  /** The listener that forwards to the proxy (HTTPS when a certificate is given, else HTTP). */
+  public readonly listener: elbv2.ApplicationListener;
+
+  /** The load balancer's security group; add ingress rules here to admit more clients. */
+  public readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+
+  /** The proxy's function, with Lambda compute. */
+  public readonly function?: lambda.Function;
+
+  /** The proxy's service, with Fargate compute. */
+  public readonly service?: ecs.FargateService;
+
+  /** The secret holding the API key, when the key lives in Secrets Manager. */
+  public readonly apiKeySecret?: secretsmanager.ISecret;
+
+  /** The SSM parameter name holding the API key, when the key lives in Parameter Store. */
+  public readonly apiKeyParameterName?: string;
+
+  /** Base URL for OpenAI clients: `http(s)://<load balancer or domain>/api/v1`. */
+  public readonly apiBaseUrl: string;
+
+  /** The identity the proxy runs as; grant it access to more resources if your settings need it. */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  constructor(scope: Construct, id: string, props: BedrockAccessGatewayProps = {}) {
+    super(scope, id);
+    const compute = props.compute ?? GatewayCompute.lambda();
+    const internetFacing = props.internetFacing ?? true;
+    const idleTimeout = props.idleTimeout ?? Duration.seconds(600);
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const extraEnvironment = props.environment ?? {};
+    validateProps(props, compute, idleTimeout, extraEnvironment);
+
+    this.vpc = props.vpc ?? createVpc(this, internetFacing, logRetention);
+    const lb = new GatewayLoadBalancer(this, 'LoadBalancer', {
+      vpc: this.vpc,
+      subnets: loadBalancerSubnets(this.vpc, internetFacing, props.loadBalancerSubnets),
+      internetFacing,
+      certificate: props.certificate,
+      ingressPeers: props.ingressPeers ?? [ec2.Peer.anyIpv4()],
+      idleTimeout,
+    });
+    this.loadBalancer = lb.loadBalancer;
+    this.listener = lb.listener;
+    this.loadBalancerSecurityGroup = lb.securityGroup;
+
+    const key = (props.apiKey ?? ApiKeySource.generate())._bind(this);
+    this.apiKeySecret = key.secret;
+    this.apiKeyParameterName = key.parameterName;
+
+    const built = compute._bind(this, {
+      vpc: this.vpc,
+      subnets: props.computeSubnets,
+      listener: this.listener,
+      environment: {
+        ...extraEnvironment,
+        ...key.environment,
+        ...(props.defaultModel === undefined ? {} : { DEFAULT_MODEL: props.defaultModel }),
+        ...(props.defaultEmbeddingModel === undefined ? {} : { DEFAULT_EMBEDDING_MODEL: props.defaultEmbeddingModel }),
+      },
+      logRetention,
+    });
+    this.function = built.function;
+    this.service = built.service;
+    this.grantPrincipal = built.role;
+
+    key.grantRead(built.role);
+    for (const statement of bedrockPolicyStatements(props.allowedModels)) {
+      built.role.addToPrincipalPolicy(statement);
+    }
+    acknowledgeBedrockWildcards(built.role, bedrockWildcardFindings(props.allowedModels));
+    acknowledgeGateway(this, { openIngress: props.ingressPeers === undefined });
+
+    const scheme = props.certificate ? 'https' : 'http';
+    const host = props.domainName ?? this.loadBalancer.loadBalancerDnsName;
+    this.apiBaseUrl = `${scheme}://${host}${extraEnvironment.API_ROUTE_PREFIX ?? DEFAULT_ROUTE_PREFIX}`;
+    new CfnOutput(this, 'ApiBaseUrl', {
+      description: 'Base URL of the OpenAI-compatible API (use it as the OpenAI base_url)',
+      value: this.apiBaseUrl,
+    });
+  }
+}
+
+function validateProps(props: BedrockAccessGatewayProps, compute: GatewayCompute, idleTimeout: Duration,
+  environment: { [key: string]: string }): void {
+  for (const name of ['defaultModel', 'defaultEmbeddingModel'] as const) {
+    const value = props[name];
+    if (value !== undefined && !Token.isUnresolved(value) && value.trim() === '') {
+      throw propError(name, 'must not be empty', `"${value}"`, 'name a Bedrock model id or omit it to use the proxy\'s default');
+    }
+  }
+  validateAllowedModels(props.allowedModels);
+  if (props.allowedModels && props.defaultModel && !Token.isUnresolved(props.defaultModel)
+    && !props.allowedModels.includes(props.defaultModel)) {
+    throw propError('defaultModel', 'must be one of allowedModels, or the gateway may not invoke it', `"${props.defaultModel}"`,
+      `add "${props.defaultModel}" to allowedModels or pick one of them`);
+  }
+  if (props.computeSubnets && !compute._runsInVpc) {
+    throw propError('computeSubnets', 'applies to Fargate compute only; the Lambda function runs outside the VPC', 'a subnet selection',
+      'remove computeSubnets or use GatewayCompute.fargate()');
+  }
+  if (!idleTimeout.isUnresolved() && (idleTimeout.toSeconds() < 1 || idleTimeout.toSeconds() > 4000)) {
+    throw propError('idleTimeout', 'must be from 1 to 4000 seconds', idleTimeout.toHumanString(),
+      'pick a value in that range; long streamed answers need several minutes, e.g. Duration.seconds(600)');
+  }
+  if (props.domainName !== undefined && !props.certificate) {
+    throw propError('domainName', 'is used for HTTPS only and needs certificate', `"${props.domainName}"`,
+      'pass the certificate that covers this name, or remove domainName');
+  }
+  if (props.ingressPeers && props.ingressPeers.length === 0) {
+    throw propError('ingressPeers', 'must not be empty: no client could connect', '[]',
+      'list the peers that may connect, e.g. ec2.Peer.ipv4("10.0.0.0/8"), or omit ingressPeers to allow any IPv4 address');
+  }
+  const reserved = Object.keys(environment).filter((name) => RESERVED_ENVIRONMENT.includes(name));
+  if (reserved.length > 0) {
+    throw propError('environment', 'sets variables the construct manages', reserved.join(', '),
+      'use the apiKey, defaultModel, defaultEmbeddingModel or compute props instead');
+  }
+}

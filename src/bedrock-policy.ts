@@ -1,0 +1,99 @@
+import { Aws, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { propError } from './validation';
+
+/** Prefixes of system-defined cross-region inference profile ids, e.g. `us.anthropic.claude-…`. */
+const PROFILE_PREFIX = /^(us|us-gov|eu|apac|jp|au|ca|global)\.(.+)$/;
+
+/** How ARNs spell partition, region and account: CloudFormation pseudo parameters, or cdk-nag's rendering of them. */
+interface ArnParts {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+const CLOUDFORMATION: ArnParts = { partition: Aws.PARTITION, region: Aws.REGION, account: Aws.ACCOUNT_ID };
+const NAG: ArnParts = { partition: '<AWS::Partition>', region: '<AWS::Region>', account: '<AWS::AccountId>' };
+
+/**
+ * The gateway's Bedrock permissions: invoke (plain and streaming) on foundation models and
+ * inference profiles, optionally narrowed to `allowedModels`, plus reading and listing models and profiles.
+ */
+export function bedrockPolicyStatements(allowedModels?: string[]): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'InvokeModels',
+      actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+      resources: invokeResources(CLOUDFORMATION, allowedModels),
+    }),
+    new iam.PolicyStatement({
+      sid: 'DescribeInferenceProfiles',
+      actions: ['bedrock:GetInferenceProfile'],
+      resources: profileWildcards(CLOUDFORMATION),
+    }),
+    new iam.PolicyStatement({
+      sid: 'ListModels',
+      // These list actions do not support resource-level permissions.
+      actions: ['bedrock:ListFoundationModels', 'bedrock:ListInferenceProfiles'],
+      resources: ['*'],
+    }),
+  ];
+}
+
+/** The wildcard resources of those statements, as cdk-nag's IAM5 finding suffixes (`Resource::…`). */
+export function bedrockWildcardFindings(allowedModels?: string[]): string[] {
+  const resources = [...invokeResources(NAG, allowedModels), ...profileWildcards(NAG), '*'];
+  return [...new Set(resources.filter((resource) => resource.includes('*')))].map((resource) => `Resource::${resource}`);
+}
+
+/** Checks `allowedModels` as given by the user: a non-empty list of non-empty ids known at synth. */
+export function validateAllowedModels(allowedModels: string[] | undefined): void {
+  if (allowedModels === undefined) return;
+  if (Token.isUnresolved(allowedModels)) {
+    throw propError('allowedModels', 'must be a list known at synth time', 'a list token',
+      'list the model ids literally (single entries may be tokens) or omit allowedModels to allow every model');
+  }
+  if (allowedModels.length === 0) {
+    throw propError('allowedModels', 'must not be empty', '[]', 'list at least one model id, or omit allowedModels to allow every model');
+  }
+  for (const id of allowedModels) {
+    if (!Token.isUnresolved(id) && id.trim() === '') {
+      throw propError('allowedModels', 'model ids must not be empty', `"${id}"`, 'remove the empty entry');
+    }
+  }
+}
+
+function invokeResources(arn: ArnParts, allowedModels?: string[]): string[] {
+  if (!allowedModels) {
+    // Cross-region profiles route to the foundation model in other regions, so any region.
+    return [foundationModelArn(arn, '*', '*'), ...profileWildcards(arn)];
+  }
+  return allowedModels.flatMap((id) => modelResources(arn, id));
+}
+
+function profileWildcards(arn: ArnParts): string[] {
+  return [
+    `arn:${arn.partition}:bedrock:${arn.region}:${arn.account}:inference-profile/*`,
+    `arn:${arn.partition}:bedrock:${arn.region}:${arn.account}:application-inference-profile/*`,
+  ];
+}
+
+/**
+ * IAM resources for one allowed model: a model id (or token) → that foundation model in this region;
+ * a cross-region profile id → the profile in this region plus its foundation model in any region
+ * (the profile routes requests to other regions); an ARN (e.g. an application inference profile) → as is.
+ */
+function modelResources(arn: ArnParts, id: string): string[] {
+  if (!Token.isUnresolved(id)) {
+    if (id.startsWith('arn:')) return [id];
+    const profile = PROFILE_PREFIX.exec(id);
+    if (profile) {
+      return [`arn:${arn.partition}:bedrock:${arn.region}:${arn.account}:inference-profile/${id}`, foundationModelArn(arn, '*', profile[2])];
+    }
+  }
+  return [foundationModelArn(arn, arn.region, id)];
+}
+
+function foundationModelArn(arn: ArnParts, region: string, modelId: string): string {
+  return `arn:${arn.partition}:bedrock:${region}::foundation-model/${modelId}`;
+}

@@ -1,0 +1,72 @@
+import * as path from 'node:path';
+import { Duration, Token } from 'aws-cdk-lib';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { LambdaComputeOptions } from './compute';
+import { propError } from './validation';
+
+/** Directory of the bundled Lambda entry point (`index.handler`), from `src/` and from `lib/`. */
+const LAMBDA_ASSET = path.join(__dirname, '..', 'assets', 'lambda');
+
+export interface LambdaProxyProps extends LambdaComputeOptions {
+  readonly listener: elbv2.ApplicationListener;
+  readonly environment: { [key: string]: string };
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** The proxy as an arm64 Lambda function, the target of the load balancer's listener. */
+export class LambdaProxy extends Construct {
+  public readonly function: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: LambdaProxyProps) {
+    super(scope, id);
+    const memorySize = props.memorySize ?? 1024;
+    const timeout = props.timeout ?? Duration.seconds(600);
+    validate(memorySize, timeout, props.reservedConcurrentExecutions);
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
+    // Own role with write access to its own log group only, instead of AWSLambdaBasicExecutionRole.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the Bedrock Access Gateway proxy',
+    });
+    logGroup.grantWrite(role);
+
+    this.function = new lambda.Function(this, 'Function', {
+      description: 'Bedrock Access Gateway: OpenAI-compatible API for Amazon Bedrock',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(LAMBDA_ASSET),
+      memorySize,
+      timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      role,
+      logGroup,
+      environment: props.environment,
+    });
+
+    props.listener.addTargets('Lambda', {
+      targets: [new targets.LambdaTarget(this.function)],
+    });
+  }
+}
+
+function validate(memorySize: number, timeout: Duration, reserved: number | undefined): void {
+  if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240)) {
+    throw propError('compute', 'GatewayCompute.lambda({ memorySize }) must be an integer from 128 to 10240 MiB', String(memorySize),
+      'pick a memory size in that range, e.g. 1024');
+  }
+  if (!timeout.isUnresolved() && (timeout.toSeconds() < 1 || timeout.toSeconds() > 900)) {
+    throw propError('compute', 'GatewayCompute.lambda({ timeout }) must be from 1 second to 15 minutes', timeout.toHumanString(),
+      'pick a timeout in that range, e.g. Duration.minutes(10)');
+  }
+  if (reserved !== undefined && !Token.isUnresolved(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {
+    throw propError('compute', 'GatewayCompute.lambda({ reservedConcurrentExecutions }) must be a positive integer', String(reserved),
+      'omit it to use unreserved concurrency or reserve at least 1');
+  }
+}

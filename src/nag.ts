@@ -1,0 +1,78 @@
+import { Acknowledgment, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { IConstruct } from 'constructs';
+
+/**
+ * cdk-nag (AwsSolutions) findings the gateway accepts by design, each with its reason.
+ * Acknowledgements apply to the given construct and everything under it.
+ */
+
+/** The generated API key is a static bearer token that clients hold. */
+export function acknowledgeGeneratedSecretRotation(secret: IConstruct): void {
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason: 'The generated secret is the API key clients send as a bearer token; automatic rotation would lock every client out. '
+      + 'Rotate it by putting a new value: the gateway picks it up within its key cache TTL.',
+  });
+}
+
+/** Wildcards of the proxy role's Bedrock policy (`findings` as from `bedrockWildcardFindings`). */
+export function acknowledgeBedrockWildcards(role: IConstruct, findings: string[]): void {
+  for (const finding of findings) {
+    acknowledge(role, {
+      id: `AwsSolutions-IAM5[${finding}]`,
+      reason: finding === 'Resource::*'
+        ? 'bedrock:ListFoundationModels and bedrock:ListInferenceProfiles do not support resource-level permissions.'
+        : 'Bedrock model access: cross-region inference profiles invoke the foundation model in other regions, and the '
+          + 'model and profile set changes over time; narrow it with the allowedModels prop.',
+    });
+  }
+}
+
+/**
+ * `Validations.of(scope).acknowledge()`, also for finding ids holding ARNs: aws-cdk-lib before
+ * aws/aws-cdk#38787 rejects ids with more than one "::" (cdklabs/cdk-nag#2359), so those are recorded
+ * as the same acknowledgement metadata that `acknowledge()` writes and cdk-nag reads.
+ */
+function acknowledge(scope: IConstruct, acknowledgment: Acknowledgment): void {
+  if (acknowledgment.id.split('::').length > 2) {
+    scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [acknowledgment.id]: acknowledgment.reason });
+  } else {
+    Validations.of(scope).acknowledge(acknowledgment);
+  }
+}
+
+/** Findings on the Fargate service: settings in the environment, the execution role's ECR token wildcard. */
+export function acknowledgeFargateService(service: ecs.FargateService): void {
+  Validations.of(service.taskDefinition.obtainExecutionRole()).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'ecr:GetAuthorizationToken, which the execution role needs to pull the image, does not support resource-level permissions.',
+  });
+  Validations.of(service.taskDefinition).acknowledge({
+    id: 'AwsSolutions-ECS2',
+    reason: 'The container environment holds only non-secret settings (key secret ARN or parameter name, model ids, port); '
+      + 'the API key itself is read at runtime from Secrets Manager or SSM.',
+  });
+}
+
+/** What the gateway-wide acknowledgements depend on. */
+export interface GatewayNagContext {
+  /** No ingress peers were given: the listener is open to any IPv4 address. */
+  readonly openIngress: boolean;
+}
+
+/** Findings on the gateway as a whole. */
+export function acknowledgeGateway(gateway: IConstruct, context: GatewayNagContext): void {
+  Validations.of(gateway).acknowledge({
+    id: 'AwsSolutions-ELB2',
+    reason: 'Load balancer access logs would record client IPs and request paths for every call; enable them with '
+      + 'loadBalancer.logAccessLogs(bucket) where your retention rules allow.',
+  });
+  if (context.openIngress) {
+    Validations.of(gateway).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'An OpenAI-compatible API is reached by clients anywhere by default and every request needs the API key; '
+        + 'restrict the clients with the ingressPeers prop.',
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { describe, expect, test } from 'vitest';
+import { newStack, synthClean } from './support';
+import { BedrockAccessGateway, GatewayCompute } from '../../src';
+
+describe('BedrockAccessGateway with Lambda compute', () => {
+  test('the defaults build an arm64 Node.js 24 function behind the load balancer', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway');
+    // THEN
+    const template = synthClean(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 1024,
+      Timeout: 600,
+      LoggingConfig: { LogGroup: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'lambda' });
+    template.resourceCountIs('AWS::ECS::Service', 0);
+  });
+
+  test('the function writes only to its own log group, kept for the given retention', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', { logRetention: logs.RetentionDays.ONE_WEEK });
+    // THEN
+    const template = synthClean(stack);
+    const logGroups = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.values(logGroups).map((r) => r.Properties.RetentionInDays)).toEqual([7, 7]);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] }),
+      ManagedPolicyArns: Match.absent(),
+    });
+  });
+
+  test('memory and timeout are settable', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', {
+      compute: GatewayCompute.lambda({ memorySize: 2048, timeout: Duration.minutes(5) }),
+    });
+    // THEN
+    synthClean(stack).hasResourceProperties('AWS::Lambda::Function', { MemorySize: 2048, Timeout: 300 });
+  });
+
+  test.each([
+    [{ memorySize: 64 }, 'compute: GatewayCompute.lambda({ memorySize }) must be an integer from 128 to 10240 MiB; received 64; pick a memory size in that range, e.g. 1024'],
+    [{ timeout: Duration.minutes(16) }, 'compute: GatewayCompute.lambda({ timeout }) must be from 1 second to 15 minutes; received 16 minutes; pick a timeout in that range, e.g. Duration.minutes(10)'],
+  ])('invalid options %o fail at construction', (options, message) => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN / THEN
+    expect(() => new BedrockAccessGateway(stack, 'Gateway', { compute: GatewayCompute.lambda(options) })).toThrow(message);
+  });
+});
