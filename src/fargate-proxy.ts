@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FargateComputeOptions } from './compute';
+import { FargateComputeOptions } from './compute-options';
 import { acknowledgeFargateService } from './nag';
 import { propError } from './validation';
 

@@ -1,3 +1,4 @@
 export * from './bedrock-access-gateway';
+export * from './compute-options';
 export { ApiKeySource } from './api-key-source';
-export { GatewayCompute, LambdaComputeOptions, FargateComputeOptions } from './compute';
+export { GatewayCompute } from './compute';

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LambdaComputeOptions } from './compute';
+import { LambdaComputeOptions } from './compute-options';
 import { propError } from './validation';
 
 /** Directory of the bundled Lambda entry point (`index.handler`), from `src/` and from `lib/`. */
