@@ -1,0 +1,84 @@
+import { CfnOutput, Fn, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct } from 'constructs';
+import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../src';
+import { BootstraplessSynthesizer } from './bootstrapless-synthesizer';
+import { consoleInterface } from './console-interface';
+import { makeCertificateOptional } from './optional-certificate';
+import { declareParameters, ParameterDefaults, TemplateParameters } from './parameters';
+import { TemplateVariant } from './variants';
+
+/** Settings baked into every template at synthesis. */
+export interface TemplateDefaults extends ParameterDefaults {
+  /** Default of the asset bucket prefix parameter: where `publish-templates` uploads the code. */
+  readonly assetBucketPrefix: string;
+}
+
+/**
+ * One one-click template: the `BedrockAccessGateway` construct fed by CloudFormation parameters,
+ * synthesized without any dependency on `cdk bootstrap`.
+ */
+export class GatewayTemplateStack extends Stack {
+  public readonly variant: TemplateVariant;
+  public readonly synthesizer: BootstraplessSynthesizer;
+
+  constructor(scope: Construct, variant: TemplateVariant, defaults: TemplateDefaults) {
+    const synthesizer = new BootstraplessSynthesizer(defaults.assetBucketPrefix);
+    super(scope, variant.name, { synthesizer, description: variant.description, analyticsReporting: false });
+    this.variant = variant;
+    this.synthesizer = synthesizer;
+
+    const params = declareParameters(this, variant, defaults);
+    const gateway = new BedrockAccessGateway(this, 'Gateway', {
+      ...network(this, params),
+      compute: variant.compute === 'lambda'
+        ? GatewayCompute.lambda()
+        : GatewayCompute.fargate({ image: ecs.ContainerImage.fromRegistry(params.containerImageUri!.valueAsString) }),
+      apiKey: params.apiKeySecretArn
+        ? ApiKeySource.fromSecretArn(params.apiKeySecretArn.valueAsString)
+        : ApiKeySource.fromSsmParameterName(params.apiKeyParameterName!.valueAsString),
+      defaultModel: params.defaultModel.valueAsString,
+      defaultEmbeddingModel: params.defaultEmbeddingModel.valueAsString,
+      ingressPeers: [ec2.Peer.ipv4(params.allowedIngressCidr.valueAsString)],
+      // Built internet-facing with a certificate; the scheme and the certificate are then left to the parameters.
+      internetFacing: true,
+      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', params.certificateArn.valueAsString),
+    });
+
+    (gateway.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme.valueAsString;
+    if (params.assignPublicIp) {
+      const service = gateway.service!.node.defaultChild as ecs.CfnService;
+      service.addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp', params.assignPublicIp.valueAsString);
+    }
+    const hasCertificate = makeCertificateOptional(this, params.certificateArn, {
+      loadBalancer: gateway.loadBalancer,
+      listener: gateway.listener,
+      securityGroup: gateway.loadBalancerSecurityGroup,
+    });
+
+    // The gateway's output names the HTTPS URL it was built with; plain HTTP when no certificate is given.
+    const apiBaseUrl = gateway.node.findChild('ApiBaseUrl') as CfnOutput;
+    apiBaseUrl.overrideLogicalId('ApiBaseUrl');
+    apiBaseUrl.value = Fn.conditionIf(hasCertificate.logicalId, gateway.apiBaseUrl, gateway.apiBaseUrl.replace(/^https:/, 'http:')).toString();
+    this.templateOptions.metadata = { 'AWS::CloudFormation::Interface': consoleInterface(this) };
+  }
+}
+
+/** A new VPC (the construct's default), or the existing VPC and subnets from the parameters. */
+function network(scope: Construct, params: TemplateParameters) {
+  if (!params.vpcId) return {};
+  const vpc = ec2.Vpc.fromVpcAttributes(scope, 'ExistingVpc', {
+    vpcId: params.vpcId.valueAsString,
+    availabilityZones: Fn.getAzs(),
+    publicSubnetIds: params.loadBalancerSubnetIds!.valueAsList,
+    privateSubnetIds: params.computeSubnetIds?.valueAsList,
+  });
+  return {
+    vpc,
+    loadBalancerSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    computeSubnets: params.computeSubnetIds ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : undefined,
+  };
+}

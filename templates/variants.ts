@@ -1,0 +1,39 @@
+/** Where the proxy runs. */
+export type ComputeKind = 'lambda' | 'fargate';
+/** Whether the template creates its VPC or takes the ids of an existing one. */
+export type NetworkKind = 'new-vpc' | 'existing-vpc';
+/** Where the API key lives: a Secrets Manager secret or an SSM SecureString parameter. */
+export type ApiKeyKind = 'secret' | 'ssm';
+
+/** One one-click template: a combination of compute, network and key store. */
+export interface TemplateVariant {
+  /** File name stem and stack name, e.g. `lambda-new-vpc-secret`. */
+  readonly name: string;
+  readonly compute: ComputeKind;
+  readonly network: NetworkKind;
+  readonly apiKey: ApiKeyKind;
+  /** The template's Description, shown in the console. */
+  readonly description: string;
+}
+
+const COMPUTE_TEXT: Record<ComputeKind, string> = { lambda: 'AWS Lambda', fargate: 'Amazon ECS on AWS Fargate' };
+const NETWORK_TEXT: Record<NetworkKind, string> = { 'new-vpc': 'in a new VPC', 'existing-vpc': 'in an existing VPC' };
+const KEY_TEXT: Record<ApiKeyKind, string> = { secret: 'a Secrets Manager secret', ssm: 'an SSM SecureString parameter' };
+
+/**
+ * Every template: each compute in a new or existing VPC, with the key read from either store.
+ * The key store is a variant rather than a condition so each template asks only for the key it uses
+ * and grants read access to exactly that resource.
+ */
+export const TEMPLATE_VARIANTS: readonly TemplateVariant[] = (['lambda', 'fargate'] as const).flatMap((compute) =>
+  (['new-vpc', 'existing-vpc'] as const).flatMap((network) =>
+    (['secret', 'ssm'] as const).map((apiKey) => ({
+      name: `${compute}-${network}-${apiKey}`,
+      compute,
+      network,
+      apiKey,
+      description: 'Bedrock Access Gateway: an OpenAI-compatible API for Amazon Bedrock behind an Application Load Balancer, '
+        + `running on ${COMPUTE_TEXT[compute]} ${NETWORK_TEXT[network]}, with the API key in ${KEY_TEXT[apiKey]}.`,
+    })),
+  ),
+);
