@@ -1,16 +1,40 @@
 import Fastify, { FastifyInstance } from 'fastify';
+import { requireApiKey } from './auth/require-api-key';
+import { registerClientDisconnect } from './client-disconnect';
 import { GatewayConfig } from './config';
+import { GatewayDeps } from './deps';
+import { registerErrorHandlers } from './errors';
+import { chatRoutes } from './routes/chat';
 import { healthRoutes } from './routes/health';
+import { modelsRoutes } from './routes/models';
+import { RouteOptions } from './routes/route-options';
+
+/** Where logs go; tests pass a stream to capture them. Defaults to stdout. */
+export interface BuildOptions {
+  readonly logStream?: NodeJS.WritableStream;
+}
 
 /** Builds the gateway app without listening; entry points (Lambda, server) and tests wrap it. */
-export function build(config: GatewayConfig): FastifyInstance {
+export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOptions = {}): FastifyInstance {
   const app = Fastify({
-    logger: { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
+    logger: {
+      level: config.logLevel,
+      // Only method, URL and status are logged per request: never bodies (prompts, completions) or keys.
+      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]'], censor: '[redacted]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    bodyLimit: config.bodyLimitBytes,
+    // ALB and Lambda add their own request ids; prefer them so logs line up.
+    requestIdHeader: 'x-amzn-trace-id',
   });
+  registerErrorHandlers(app);
+  registerClientDisconnect(app);
   app.register(healthRoutes);
   app.register(async (api) => {
-    // OpenAI routes live here, under the configured prefix.
-    void api;
+    api.addHook('onRequest', requireApiKey(deps.apiKeys));
+    const opts: RouteOptions = { config, deps };
+    await api.register(modelsRoutes, opts);
+    await api.register(chatRoutes, opts);
   }, { prefix: config.routePrefix });
   return app;
 }

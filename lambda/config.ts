@@ -1,3 +1,12 @@
+/** Where the gateway's API key comes from; exactly one is configured. */
+export type ApiKeySourceConfig =
+  /** API_KEY: the key itself, for local runs. */
+  | { readonly kind: 'env'; readonly value: string }
+  /** API_KEY_SECRET_ARN (+ API_KEY_SECRET_FIELD): a Secrets Manager secret, JSON field or plain string. */
+  | { readonly kind: 'secret'; readonly secretId: string; readonly field: string }
+  /** API_KEY_PARAM_NAME: an SSM SecureString parameter. */
+  | { readonly kind: 'parameter'; readonly name: string };
+
 /** Gateway configuration, read from the environment once at start-up. */
 export interface GatewayConfig {
   /** Prefix of the OpenAI routes (API_ROUTE_PREFIX). */
@@ -8,26 +17,95 @@ export interface GatewayConfig {
   readonly defaultModel: string;
   /** Model used for `text-embedding-*` names (DEFAULT_EMBEDDING_MODEL). */
   readonly defaultEmbeddingModel: string;
+  /** AWS region of Bedrock (AWS_REGION, else AWS_DEFAULT_REGION); undefined lets the SDK decide. */
+  readonly region?: string;
+  /** The API key source (API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME). */
+  readonly apiKeySource: ApiKeySourceConfig;
+  /** How long a fetched key is trusted before it is fetched again (API_KEY_CACHE_TTL_SECONDS). */
+  readonly apiKeyCacheTtlMs: number;
+  /** How long the model list is cached (MODELS_CACHE_TTL_SECONDS). */
+  readonly modelsCacheTtlMs: number;
+  /** Client model name → Bedrock model id, checked before any other mapping (MODEL_ALIASES, a JSON object). */
+  readonly modelAliases: Readonly<Record<string, string>>;
+  /** Log level (LOG_LEVEL). */
+  readonly logLevel: string;
+  /** Largest accepted request body (MAX_REQUEST_BODY_BYTES). */
+  readonly bodyLimitBytes: number;
+  /** Longest a single Bedrock call may take before the client gets 504 (BEDROCK_TIMEOUT_SECONDS). */
+  readonly bedrockTimeoutMs: number;
 }
 
 /** A configuration problem; the message names the variable. */
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const routePrefix = env.API_ROUTE_PREFIX ?? '/api/v1';
   if (!/^\/[A-Za-z0-9_\-/]*[A-Za-z0-9_-]$/.test(routePrefix)) {
     throw new ConfigError(`API_ROUTE_PREFIX: must start with "/" and not end with "/"; received "${routePrefix}"`);
   }
-  const port = Number(env.PORT ?? '8080');
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ConfigError(`PORT: must be an integer from 1 to 65535; received "${env.PORT}"`);
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}; received "${logLevel}"`);
   }
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   return {
     routePrefix,
-    port,
+    port: integer(env, 'PORT', 8080, 1, 65535),
     defaultModel: nonEmpty(env, 'DEFAULT_MODEL', 'anthropic.claude-3-sonnet-20240229-v1:0'),
     defaultEmbeddingModel: nonEmpty(env, 'DEFAULT_EMBEDDING_MODEL', 'cohere.embed-multilingual-v3'),
+    region,
+    apiKeySource: apiKeySource(env),
+    apiKeyCacheTtlMs: integer(env, 'API_KEY_CACHE_TTL_SECONDS', 60, 0, 86_400) * 1000,
+    modelsCacheTtlMs: integer(env, 'MODELS_CACHE_TTL_SECONDS', 600, 1, 86_400) * 1000,
+    modelAliases: modelAliases(env.MODEL_ALIASES),
+    logLevel,
+    bodyLimitBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    bedrockTimeoutMs: integer(env, 'BEDROCK_TIMEOUT_SECONDS', 600, 1, 3600) * 1000,
   };
+}
+
+function apiKeySource(env: NodeJS.ProcessEnv): ApiKeySourceConfig {
+  const set = ['API_KEY', 'API_KEY_SECRET_ARN', 'API_KEY_PARAM_NAME'].filter((name) => (env[name] ?? '') !== '');
+  if (set.length !== 1) {
+    const received = set.length === 0 ? 'none is set' : `${set.join(' and ')} are set`;
+    throw new ConfigError(`API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME: set exactly one key source; ${received}`);
+  }
+  if (env.API_KEY) return { kind: 'env', value: env.API_KEY };
+  if (env.API_KEY_SECRET_ARN) {
+    return { kind: 'secret', secretId: env.API_KEY_SECRET_ARN, field: nonEmpty(env, 'API_KEY_SECRET_FIELD', 'api_key') };
+  }
+  return { kind: 'parameter', name: env.API_KEY_PARAM_NAME! };
+}
+
+function modelAliases(raw: string | undefined): Record<string, string> {
+  if (raw === undefined || raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('MODEL_ALIASES: must be a JSON object such as {"my-model":"anthropic.claude-3-haiku-20240307-v1:0"}; received invalid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)
+    || !Object.values(parsed).every((v) => typeof v === 'string' && v !== '')) {
+    throw new ConfigError('MODEL_ALIASES: must be a JSON object mapping names to non-empty model id strings');
+  }
+  return parsed as Record<string, string>;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name}: must be an integer from ${min} to ${max}; received "${raw}"`);
+  }
+  return value;
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string, fallback: string): string {

@@ -1,8 +1,10 @@
 import awsLambdaFastify from '@fastify/aws-lambda';
 import { build } from './app';
 import { loadConfig } from './config';
+import { createDeps } from './create-deps';
 
-const app = build(loadConfig());
+const config = loadConfig();
+const app = build(config, createDeps(config));
 const proxy = awsLambdaFastify(app);
 // Ready the app during init, outside the billed first request.
 const ready = app.ready();

@@ -1,10 +1,11 @@
 import { build } from './app';
 import { loadConfig } from './config';
+import { createDeps } from './create-deps';
 
 /** Long-running entry point (Fargate, local runs): listens on PORT and drains on SIGTERM. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = build(config);
+  const app = build(config, createDeps(config));
   await app.listen({ host: '0.0.0.0', port: config.port });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

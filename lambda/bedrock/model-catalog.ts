@@ -10,6 +10,8 @@ export interface ModelInfo {
   readonly outputModalities: readonly string[];
   /** Whether ConverseStream is supported. */
   readonly streaming: boolean;
+  /** Unix seconds the model or profile appeared, when Bedrock says (profiles); otherwise when it was listed. */
+  readonly created?: number;
 }
 
 /** The models Bedrock offers in this region, listed once and cached with a TTL. */

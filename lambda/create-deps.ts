@@ -1,0 +1,69 @@
+import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import { CachedKeyVerifier } from './auth/cached-key-verifier';
+import { KeySource, secretsManagerKey, ssmParameterKey, staticKey } from './auth/key-source';
+import { BedrockModelCatalog } from './bedrock/bedrock-model-catalog';
+import { GatewayConfig } from './config';
+import { GatewayDeps } from './deps';
+
+/** Keep-alive connections per Bedrock endpoint; enough for one Lambda or a busy container. */
+const MAX_SOCKETS = 256;
+
+/** Settings applied to an AWS SDK client on top of the defaults (tests point clients at emulators with these). */
+export interface ClientSettings {
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  readonly maxAttempts?: number;
+}
+
+/** What to change from the production defaults. */
+export interface DepsOptions {
+  /** For the bedrock-runtime and bedrock (control plane) clients. */
+  readonly bedrock?: ClientSettings;
+  /** For the Secrets Manager or SSM client that fetches the API key. */
+  readonly keyStore?: ClientSettings;
+  /**
+   * HTTP protocol to bedrock-runtime: 'http1' (keep-alive connection pool, the default) or 'http2' (the SDK's own
+   * default for this client: one multiplexed connection).
+   */
+  readonly runtimeProtocol?: 'http1' | 'http2';
+}
+
+/**
+ * The production dependencies: AWS SDK clients in AWS_REGION (endpoints from AWS_ENDPOINT_URL_BEDROCK_RUNTIME,
+ * AWS_ENDPOINT_URL_BEDROCK, AWS_ENDPOINT_URL … are honoured by the SDK itself), the model catalog and the key verifier.
+ */
+export function createDeps(config: GatewayConfig, options: DepsOptions = {}): GatewayDeps {
+  const base = { ...(config.region ? { region: config.region } : {}) };
+  const runtime = new BedrockRuntimeClient({
+    ...base,
+    ...options.bedrock,
+    requestHandler: (options.runtimeProtocol ?? 'http1') === 'http1'
+      ? new NodeHttpHandler({
+        requestTimeout: config.bedrockTimeoutMs,
+        throwOnRequestTimeout: true,
+        httpAgent: { maxSockets: MAX_SOCKETS },
+        httpsAgent: { maxSockets: MAX_SOCKETS },
+      })
+      : new NodeHttp2Handler({ requestTimeout: config.bedrockTimeoutMs }),
+  });
+  const control = new BedrockClient({ ...base, ...options.bedrock });
+  return {
+    runtime,
+    catalog: new BedrockModelCatalog(control, config.modelsCacheTtlMs),
+    apiKeys: new CachedKeyVerifier(keySource(config, { ...base, ...options.keyStore }), config.apiKeyCacheTtlMs),
+  };
+}
+
+function keySource(config: GatewayConfig, settings: ClientSettings): KeySource {
+  const source = config.apiKeySource;
+  switch (source.kind) {
+    case 'env': return staticKey(source.value);
+    case 'secret': return secretsManagerKey(new SecretsManagerClient(settings), source.secretId, source.field);
+    case 'parameter': return ssmParameterKey(new SSMClient(settings), source.name);
+  }
+}

@@ -1,0 +1,99 @@
+import { Writable } from 'node:stream';
+import { FastifyInstance } from 'fastify';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { build } from '../../lambda/app';
+import { GatewayConfig, loadConfig } from '../../lambda/config';
+import { createDeps, DepsOptions } from '../../lambda/create-deps';
+import { GatewayDeps } from '../../lambda/deps';
+import { BedrockEmulator, EmulatorOptions } from '../emulator/bedrock-emulator';
+
+/** The key every harness gateway accepts unless `env` sets another source. */
+export const TEST_API_KEY = 'sk-test-harness-key';
+
+export interface HarnessOptions {
+  /** Environment the gateway's config is loaded from, on top of `API_KEY=TEST_API_KEY`. */
+  readonly env?: Record<string, string>;
+  /** Options for a new emulator (ignored when `emulator` is given). */
+  readonly emulatorOptions?: EmulatorOptions;
+  /** Share an already started emulator; the harness then leaves it running on stop. */
+  readonly emulator?: BedrockEmulator;
+  /** Changes to the production dependencies (key store endpoint, HTTP protocol); Bedrock clients always target the emulator. */
+  readonly deps?: DepsOptions;
+}
+
+/** A gateway on a random loopback port, wired to a Bedrock emulator with the real AWS SDK clients. */
+export interface Harness {
+  readonly emulator: BedrockEmulator;
+  /** The official OpenAI SDK pointed at the gateway, with the right key and no retries. */
+  readonly openai: OpenAI;
+  /** e.g. http://127.0.0.1:41234/api/v1 */
+  readonly baseURL: string;
+  /** e.g. http://127.0.0.1:41234 (for /health and raw fetch calls) */
+  readonly origin: string;
+  readonly app: FastifyInstance;
+  readonly config: GatewayConfig;
+  readonly deps: GatewayDeps;
+  /** JSON log lines the gateway wrote so far. */
+  readonly logs: Record<string, unknown>[];
+  /** An OpenAI client with another key, e.g. to test auth. */
+  client(apiKey: string): OpenAI;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const emulator = options.emulator ?? await BedrockEmulator.start(options.emulatorOptions);
+  const config = loadConfig({ API_KEY: TEST_API_KEY, LOG_LEVEL: 'info', ...options.env });
+  const deps = createDeps(config, {
+    ...options.deps,
+    // One attempt: tests see exactly the calls they script, and error mapping is not hidden behind retries.
+    bedrock: { ...emulator.clientConfig, maxAttempts: 1, ...options.deps?.bedrock },
+  });
+  const logs: Record<string, unknown>[] = [];
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const app = build(config, deps, { logStream });
+  const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+  const baseURL = `${origin}${config.routePrefix}`;
+  const client = (apiKey: string) => new OpenAI({ baseURL, apiKey, maxRetries: 0 });
+  return {
+    emulator,
+    openai: client(config.apiKeySource.kind === 'env' ? config.apiKeySource.value : TEST_API_KEY),
+    baseURL,
+    origin,
+    app,
+    config,
+    deps,
+    logs,
+    client,
+    stop: async () => {
+      await app.close();
+      deps.runtime.destroy();
+      if (!options.emulator) await emulator.stop();
+    },
+  };
+}
+
+/**
+ * Registers beforeAll/afterAll/beforeEach hooks for a test file or describe block: one gateway and emulator for
+ * the block, emulator calls and scripted handlers reset before each test. Read the fields inside tests only.
+ */
+export function useHarness(options: HarnessOptions = {}): Harness {
+  const holder = {} as { current?: Harness };
+  beforeAll(async () => { holder.current = await startHarness(options); });
+  afterAll(async () => { await holder.current?.stop(); });
+  beforeEach(() => {
+    holder.current?.emulator.reset();
+    holder.current?.logs.splice(0);
+  });
+  return new Proxy({} as Harness, {
+    get(_target, prop) {
+      if (!holder.current) throw new Error('the harness starts in beforeAll; use it inside tests or hooks');
+      return Reflect.get(holder.current, prop);
+    },
+  });
+}
