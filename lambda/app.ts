@@ -5,6 +5,7 @@ import { GatewayConfig } from './config';
 import { GatewayDeps } from './deps';
 import { registerErrorHandlers } from './errors';
 import { chatRoutes } from './routes/chat';
+import { embeddingsRoutes } from './routes/embeddings';
 import { healthRoutes } from './routes/health';
 import { modelsRoutes } from './routes/models';
 import { RouteOptions } from './routes/route-options';
@@ -35,6 +36,7 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
     const opts: RouteOptions = { config, deps };
     await api.register(modelsRoutes, opts);
     await api.register(chatRoutes, opts);
+    await api.register(embeddingsRoutes, opts);
   }, { prefix: config.routePrefix });
   return app;
 }
