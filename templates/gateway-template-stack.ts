@@ -1,4 +1,4 @@
-import { CfnOutput, Fn, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnRule, Fn, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../src';
 import { BootstraplessSynthesizer } from './bootstrapless-synthesizer';
 import { consoleInterface } from './console-interface';
+import { acknowledgeParameterIngress } from './nag-acknowledgements';
 import { makeCertificateOptional } from './optional-certificate';
 import { declareParameters, ParameterDefaults, TemplateParameters } from './parameters';
 import { TemplateVariant } from './variants';
@@ -53,6 +54,7 @@ export class GatewayTemplateStack extends Stack {
       const service = gateway.service!.node.defaultChild as ecs.CfnService;
       service.addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp', params.assignPublicIp.valueAsString);
     }
+    acknowledgeParameterIngress(gateway.loadBalancerSecurityGroup);
     const hasCertificate = makeCertificateOptional(this, params.certificateArn, {
       loadBalancer: gateway.loadBalancer,
       listener: gateway.listener,
@@ -70,6 +72,12 @@ export class GatewayTemplateStack extends Stack {
 /** A new VPC (the construct's default), or the existing VPC and subnets from the parameters. */
 function network(scope: Construct, params: TemplateParameters) {
   if (!params.vpcId) return {};
+  new CfnRule(scope, 'SubnetsInVpc', {
+    assertions: [{
+      assert: Fn.conditionEachMemberEquals(Fn.valueOfAll('AWS::EC2::Subnet::Id', 'VpcId'), params.vpcId.valueAsString),
+      assertDescription: 'All load balancer and task subnets must belong to the chosen VPC.',
+    }],
+  });
   const vpc = ec2.Vpc.fromVpcAttributes(scope, 'ExistingVpc', {
     vpcId: params.vpcId.valueAsString,
     availabilityZones: Fn.getAzs(),

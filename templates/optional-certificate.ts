@@ -13,7 +13,7 @@ export interface HttpsParts {
 /**
  * Makes the certificate optional at launch. The gateway is built with a certificate (HTTPS on 443 plus a
  * redirect from 80); when the parameter is empty, conditions turn the HTTPS listener into plain HTTP
- * on port 80, drop the redirect listener and close port 443.
+ * on port 80, drop the redirect listener and keep port 443 closed.
  *
  * @returns the condition "a certificate was given", for outputs that depend on it.
  */
@@ -34,12 +34,19 @@ export function makeCertificateOptional(stack: Stack, certificateArn: CfnParamet
     (other.node.defaultChild as elbv2.CfnListener).cfnOptions.condition = hasCertificate;
   }
 
+  // Port 443 rules move out of the group into resources of their own that exist only with a certificate.
   const securityGroup = parts.securityGroup.node.defaultChild as ec2.CfnSecurityGroup;
-  // Overrides are raw CloudFormation, so the resolved L1 rules get CloudFormation's property names.
-  const ingress = stack.resolve(securityGroup.securityGroupIngress) as Array<{ [key: string]: unknown }>;
-  securityGroup.addPropertyOverride('SecurityGroupIngress', ingress.map((rule) => {
-    const cfnRule = Object.fromEntries(Object.entries(rule).map(([key, value]) => [key[0].toUpperCase() + key.slice(1), value]));
-    return rule.fromPort === 443 ? ifCertificate(cfnRule, Fn.ref('AWS::NoValue')) : cfnRule;
-  }));
+  const ingress = stack.resolve(securityGroup.securityGroupIngress) as ec2.CfnSecurityGroup.IngressProperty[];
+  const isHttps = (rule: ec2.CfnSecurityGroup.IngressProperty) => rule.fromPort === 443;
+  // Overrides are raw CloudFormation, so the kept L1 rules get CloudFormation's property names.
+  securityGroup.addPropertyOverride('SecurityGroupIngress', ingress.filter((rule) => !isHttps(rule)).map((rule) =>
+    Object.fromEntries(Object.entries(rule).map(([key, value]) => [key[0].toUpperCase() + key.slice(1), value]))));
+  ingress.filter(isHttps).forEach((rule, index) => {
+    const https = new ec2.CfnSecurityGroupIngress(parts.securityGroup, `HttpsIngress${index}`, {
+      ...rule,
+      groupId: parts.securityGroup.securityGroupId,
+    });
+    https.cfnOptions.condition = hasCertificate;
+  });
   return hasCertificate;
 }
