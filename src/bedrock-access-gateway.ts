@@ -237,7 +237,7 @@ function validateProps(props: BedrockAccessGatewayProps, compute: GatewayCompute
       'remove computeSubnets or use GatewayCompute.fargate()');
   }
   if (!idleTimeout.isUnresolved() && (idleTimeout.toSeconds() < 1 || idleTimeout.toSeconds() > 4000)) {
-    throw propError('idleTimeout', 'must be from 1 to 4000 seconds', idleTimeout.toHumanString(),
+    throw propError('idleTimeout', 'must be from 1 to 4000 seconds', `${idleTimeout.toSeconds()} seconds`,
       'pick a value in that range; long streamed answers need several minutes, e.g. Duration.seconds(600)');
   }
   if (props.domainName !== undefined && !props.certificate) {

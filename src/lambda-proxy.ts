@@ -62,7 +62,7 @@ function validate(memorySize: number, timeout: Duration, reserved: number | unde
       'pick a memory size in that range, e.g. 1024');
   }
   if (!timeout.isUnresolved() && (timeout.toSeconds() < 1 || timeout.toSeconds() > 900)) {
-    throw propError('compute', 'GatewayCompute.lambda({ timeout }) must be from 1 second to 15 minutes', timeout.toHumanString(),
+    throw propError('compute', 'GatewayCompute.lambda({ timeout }) must be from 1 second to 15 minutes', `${timeout.toSeconds()} seconds`,
       'pick a timeout in that range, e.g. Duration.minutes(10)');
   }
   if (reserved !== undefined && !Token.isUnresolved(reserved) && (!Number.isInteger(reserved) || reserved < 1)) {

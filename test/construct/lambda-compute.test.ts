@@ -2,10 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, test } from 'vitest';
-import { newStack, synthClean } from './support';
+import { newStack, useSynthChecks } from './support';
 import { BedrockAccessGateway, GatewayCompute } from '../../src';
 
 describe('BedrockAccessGateway with Lambda compute', () => {
+  const synthClean = useSynthChecks();
+
   test('the defaults build an arm64 Node.js 24 function behind the load balancer', () => {
     // GIVEN
     const stack = newStack();
@@ -53,7 +55,7 @@ describe('BedrockAccessGateway with Lambda compute', () => {
 
   test.each([
     [{ memorySize: 64 }, 'compute: GatewayCompute.lambda({ memorySize }) must be an integer from 128 to 10240 MiB; received 64; pick a memory size in that range, e.g. 1024'],
-    [{ timeout: Duration.minutes(16) }, 'compute: GatewayCompute.lambda({ timeout }) must be from 1 second to 15 minutes; received 16 minutes; pick a timeout in that range, e.g. Duration.minutes(10)'],
+    [{ timeout: Duration.minutes(16) }, 'compute: GatewayCompute.lambda({ timeout }) must be from 1 second to 15 minutes; received 960 seconds; pick a timeout in that range, e.g. Duration.minutes(10)'],
   ])('invalid options %o fail at construction', (options, message) => {
     // GIVEN
     const stack = newStack();

@@ -1,7 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { cfnLint, cfnLintAvailable } from '../support/cfn-lint';
 
 /** A fresh stack in its own app, environment-agnostic unless `env` is given. */
@@ -16,15 +20,40 @@ export function nagFindings(stack: Stack): string[] {
 }
 
 /**
- * Synthesizes the stack and checks what every gateway stack must satisfy: no unacknowledged
- * cdk-nag finding and, where cfn-lint is installed, no cfn-lint error.
+ * Returns `synthClean(stack)` for one test file: it asserts that the stack has no unacknowledged
+ * cdk-nag finding and returns its template; every template is also linted with cfn-lint
+ * (where installed) in one run after the file's tests, which fails the file on any error.
  */
-export function synthClean(stack: Stack): Template {
-  expect(nagFindings(stack)).toEqual([]);
-  const template = Template.fromStack(stack);
-  if (cfnLintAvailable) {
-    const lint = cfnLint(template.toJSON());
+export function useSynthChecks(): (stack: Stack) => Template {
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-templates-'));
+  let count = 0;
+  afterAll(() => {
+    if (!cfnLintAvailable || count === 0) return;
+    const lint = cfnLint(join(dir, '*.json'));
     expect(lint.hasErrors, lint.output).toBe(false);
-  }
-  return template;
+  });
+  return (stack) => {
+    expect(nagFindings(stack)).toEqual([]);
+    const template = Template.fromStack(stack);
+    writeFileSync(join(dir, `template-${++count}.json`), JSON.stringify(template.toJSON()));
+    return template;
+  };
+}
+
+/** Subnet ids of {@link existingVpc}, valid enough for cfn-lint. */
+export const SUBNETS = {
+  public: ['subnet-0a0000000000000a1', 'subnet-0a0000000000000a2'],
+  private: ['subnet-0b0000000000000b1', 'subnet-0b0000000000000b2'],
+  isolated: ['subnet-0c0000000000000c1', 'subnet-0c0000000000000c2'],
+};
+
+/** An imported VPC with public subnets and, as asked, private (with egress) and isolated ones. */
+export function existingVpc(stack: Stack, tiers: { private?: boolean; isolated?: boolean } = { private: true }): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'ExistingVpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    publicSubnetIds: SUBNETS.public,
+    privateSubnetIds: tiers.private ? SUBNETS.private : undefined,
+    isolatedSubnetIds: tiers.isolated ? SUBNETS.isolated : undefined,
+  });
 }
