@@ -29,7 +29,7 @@ function embeddedIPv4(address: string): string | undefined {
   const prefix = words.slice(0, 6).map((w) => w.toString(16)).join(':');
   const mapped = prefix === '0:0:0:0:0:ffff' || prefix === '0:0:0:0:0:0' || prefix === '64:ff9b:0:0:0:0';
   if (!mapped || (prefix === '0:0:0:0:0:0' && words[6] === 0)) return undefined;
-  return [words[6] >> 8, words[6] & 0xff, words[7] >> 8, words[7] & 0xff].join('.');
+  return [words[6], words[7]].flatMap((w) => [Math.floor(w / 256), w % 256]).join('.');
 }
 
 function expandIPv6(address: string): number[] {
@@ -37,7 +37,7 @@ function expandIPv6(address: string): number[] {
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted) {
     const [a, b, c, d] = dotted[1].split('.').map(Number);
-    text = text.slice(0, -dotted[1].length) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    text = text.slice(0, -dotted[1].length) + `${(a * 256 + b).toString(16)}:${(c * 256 + d).toString(16)}`;
   }
   const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
   const left = head ? head.split(':') : [];

@@ -84,7 +84,9 @@ export interface ChatRequest {
   readonly guardrail_config?: GuardrailSettings;
 }
 
-const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
+// Union types are written as type lists, not anyOf: fastify's Ajv coerces types, and coercion inside a
+// failing anyOf branch would rewrite the value before the next branch sees it.
+const nullable = (type: string, rest: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...rest });
 
 const contentPart = {
   type: 'object',
@@ -119,7 +121,7 @@ const message = {
   required: ['role'],
   properties: {
     role: { enum: ['system', 'developer', 'user', 'assistant', 'tool'] },
-    content: { anyOf: [{ type: 'string' }, { type: 'array', items: contentPart }, { type: 'null' }] },
+    content: { type: ['string', 'array', 'null'], items: contentPart },
     name: { type: 'string' },
     tool_calls: { type: 'array', items: toolCall },
     tool_call_id: { type: 'string' },
@@ -152,14 +154,14 @@ export const chatRequestSchema = {
   properties: {
     model: { type: 'string', minLength: 1 },
     messages: { type: 'array', minItems: 1, items: message },
-    max_tokens: nullable({ type: 'integer', minimum: 1 }),
-    max_completion_tokens: nullable({ type: 'integer', minimum: 1 }),
-    temperature: nullable({ type: 'number', minimum: 0, maximum: 2 }),
-    top_p: nullable({ type: 'number', minimum: 0, maximum: 1 }),
-    n: nullable({ type: 'integer' }),
-    stop: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }, { type: 'null' }] },
-    stream: nullable({ type: 'boolean' }),
-    stream_options: nullable({ type: 'object', properties: { include_usage: { type: 'boolean' } } }),
+    max_tokens: nullable('integer', { minimum: 1 }),
+    max_completion_tokens: nullable('integer', { minimum: 1 }),
+    temperature: nullable('number', { minimum: 0, maximum: 2 }),
+    top_p: nullable('number', { minimum: 0, maximum: 1 }),
+    n: nullable('integer'),
+    stop: { type: ['string', 'array', 'null'], items: { type: 'string' } },
+    stream: nullable('boolean'),
+    stream_options: nullable('object', { properties: { include_usage: { type: 'boolean' } } }),
     tools: { type: 'array', items: functionTool },
     tool_choice: {
       anyOf: [
@@ -192,7 +194,7 @@ export const chatRequestSchema = {
         },
       },
     },
-    reasoning_effort: nullable({ enum: ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] }),
+    reasoning_effort: { enum: ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max', null] },
     user: { type: 'string' },
     prompt_cache: { type: 'boolean' },
     additional_model_request_fields: { type: 'object' },

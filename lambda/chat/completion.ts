@@ -46,9 +46,11 @@ export function toChatCompletion(response: ConverseResponse, meta: CompletionMet
   let answeredByTool = false;
   const toolCalls: ChatToolCall[] = [];
   for (const block of blocks) {
-    if (block.text !== undefined) content += block.text;
-    else if (block.reasoningContent?.reasoningText?.text) reasoning += block.reasoningContent.reasoningText.text;
-    else if (block.toolUse && block.toolUse.name === meta.structured?.toolName) {
+    if (block.text !== undefined) {
+      content += block.text;
+    } else if (block.reasoningContent?.reasoningText?.text) {
+      reasoning += block.reasoningContent.reasoningText.text;
+    } else if (block.toolUse && block.toolUse.name === meta.structured?.toolName) {
       content += JSON.stringify(block.toolUse.input ?? {});
       answeredByTool = true;
     } else if (block.toolUse) {

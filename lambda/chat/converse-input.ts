@@ -1,6 +1,6 @@
 import { ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
 import { ModelInfo } from '../bedrock/model-catalog';
-import { badRequest } from './bad-request';
+import { OpenAIError } from '../errors';
 import { ChatRequest } from './chat-request';
 import { maxTokensOf, toInferenceConfig } from './inference-config';
 import { ImageLoader, toConverseConversation } from './messages';
@@ -26,7 +26,7 @@ export interface ConverseInput {
 /** Maps an OpenAI chat request to a Converse request (the same input serves ConverseStream). */
 export async function toConverseInput(request: ChatRequest, ctx: ConverseInputContext): Promise<ConverseInput> {
   if (request.n != null && request.n !== 1) {
-    throw badRequest(`Only n=1 is supported; received n=${request.n}`, 'n');
+    throw OpenAIError.invalidRequest(`Only n=1 is supported; received n=${request.n}`, 'n');
   }
   const loadImage = ctx.model && !ctx.model.inputModalities.includes('IMAGE') ? refuseImages(ctx.modelId) : ctx.loadImage;
   const { system, messages } = await toConverseConversation(request.messages, loadImage);
@@ -63,6 +63,6 @@ export async function toConverseInput(request: ChatRequest, ctx: ConverseInputCo
 
 function refuseImages(modelId: string): ImageLoader {
   return async (_url, param) => {
-    throw badRequest(`Model ${modelId} does not accept image input; send text only or choose a model with IMAGE input`, param);
+    throw OpenAIError.invalidRequest(`Model ${modelId} does not accept image input; send text only or choose a model with IMAGE input`, param);
   };
 }

@@ -3,7 +3,7 @@ import { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import { isIP, LookupFunction } from 'node:net';
 import { isPublicAddress } from './address-policy';
-import { badRequest, BadRequestError } from './bad-request';
+import { OpenAIError } from '../errors';
 import { RemoteImageFetcher } from './image-source';
 
 /** A resolved address as `dns.lookup` returns it. */
@@ -48,7 +48,7 @@ export function guardedImageFetcher(options: GuardedFetcherOptions = {}): Remote
       } else {
         callback(null, addresses[0].address, addresses[0].family);
       }
-    }).catch((err) => callback(err instanceof BadRequestError ? err : refused(), '', 0));
+    }).catch((err) => callback((err instanceof OpenAIError ? err : refused()) as NodeJS.ErrnoException, '', 0));
   };
 
   const get = (url: URL, signal: AbortSignal) => new Promise<IncomingMessage>((resolveResponse, reject) => {
@@ -69,31 +69,31 @@ export function guardedImageFetcher(options: GuardedFetcherOptions = {}): Remote
         const location = response.headers.location;
         if (response.statusCode! >= 300 && response.statusCode! < 400 && location) {
           response.resume();
-          if (hop >= maxRedirects) throw badRequest('Image URL redirected too many times', param);
+          if (hop >= maxRedirects) throw OpenAIError.invalidRequest('Image URL redirected too many times', param);
           current = new URL(location, current);
-          if (current.protocol !== 'https:') throw badRequest('Image URL redirected to a non-https URL; refused', param);
+          if (current.protocol !== 'https:') throw OpenAIError.invalidRequest('Image URL redirected to a non-https URL; refused', param);
           continue;
         }
         if (response.statusCode !== 200) {
           response.resume();
-          throw badRequest(`Image URL answered HTTP ${response.statusCode}`, param);
+          throw OpenAIError.invalidRequest(`Image URL answered HTTP ${response.statusCode}`, param);
         }
         return await readCapped(response, maxBytes, param);
       }
     } catch (err) {
-      if (err instanceof BadRequestError) throw new BadRequestError(err.message, param);
+      if (err instanceof OpenAIError) throw OpenAIError.invalidRequest(err.message, param);
       const reason = signal.aborted ? 'timed out' : 'failed';
-      throw badRequest(`Fetching the image URL ${reason}`, param);
+      throw OpenAIError.invalidRequest(`Fetching the image URL ${reason}`, param);
     }
   };
 }
 
-function refused(): BadRequestError {
-  return badRequest('Image URL host does not resolve to a public address; refused', '');
+function refused(): OpenAIError {
+  return OpenAIError.invalidRequest('Image URL host does not resolve to a public address; refused');
 }
 
 async function readCapped(response: IncomingMessage, maxBytes: number, param: string): Promise<Uint8Array> {
-  const tooLarge = () => badRequest(`Image is larger than ${maxBytes} bytes`, param);
+  const tooLarge = () => OpenAIError.invalidRequest(`Image is larger than ${maxBytes} bytes`, param);
   if (Number(response.headers['content-length'] ?? 0) > maxBytes) {
     response.destroy();
     throw tooLarge();

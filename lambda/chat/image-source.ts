@@ -1,8 +1,8 @@
 import { ImageBlock, ImageFormat } from '@aws-sdk/client-bedrock-runtime';
-import { badRequest } from './bad-request';
+import { OpenAIError } from '../errors';
 import { ImageLoader } from './messages';
 
-/** Fetches the bytes of a remote image; throws a BadRequestError when the URL is refused or fails. */
+/** Fetches the bytes of a remote image; throws a OpenAIError when the URL is refused or fails. */
 export type RemoteImageFetcher = (url: URL, param: string) => Promise<Uint8Array>;
 
 /**
@@ -21,10 +21,10 @@ function httpsUrl(url: string, param: string): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw badRequest('Image URL is not a valid URL; use an https: URL or a data: URL', param);
+    throw OpenAIError.invalidRequest('Image URL is not a valid URL; use an https: URL or a data: URL', param);
   }
   if (parsed.protocol !== 'https:') {
-    throw badRequest(`Image URL scheme "${parsed.protocol}" is not allowed; use an https: URL or a data: URL`, param);
+    throw OpenAIError.invalidRequest(`Image URL scheme "${parsed.protocol}" is not allowed; use an https: URL or a data: URL`, param);
   }
   return parsed;
 }
@@ -32,7 +32,7 @@ function httpsUrl(url: string, param: string): URL {
 function decodeDataUrl(url: string, param: string): Uint8Array {
   const match = /^data:[^,;]*(;[^,]*)?,(.*)$/s.exec(url);
   if (!match || !(match[1] ?? '').split(';').includes('base64')) {
-    throw badRequest('Image data URLs must be base64, like "data:image/png;base64,..."', param);
+    throw OpenAIError.invalidRequest('Image data URLs must be base64, like "data:image/png;base64,..."', param);
   }
   return Buffer.from(match[2], 'base64');
 }
@@ -50,6 +50,6 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
 
 function sniffFormat(bytes: Uint8Array, param: string): ImageFormat {
   const found = signatures.find(([, test]) => test(bytes));
-  if (!found) throw badRequest('Image must be PNG, JPEG, GIF or WebP', param);
+  if (!found) throw OpenAIError.invalidRequest('Image must be PNG, JPEG, GIF or WebP', param);
   return found[0];
 }

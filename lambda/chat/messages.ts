@@ -1,5 +1,5 @@
 import { ContentBlock, ImageBlock, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
-import { badRequest } from './bad-request';
+import { OpenAIError } from '../errors';
 import { ChatMessage, ContentPart, ImagePart, TextPart } from './chat-request';
 
 /** Turns an image URL into a Bedrock image block; `param` names the field for errors. */
@@ -66,7 +66,7 @@ function parts(message: ChatMessage): readonly ContentPart[] {
 function textOnly(message: ChatMessage, param: string): string[] {
   return parts(message).flatMap((part, j) => {
     if (part.type !== 'text' && part.type !== 'refusal') {
-      throw badRequest(`${message.role} messages accept only text parts; received "${part.type}"`, `${param}.content[${j}].type`);
+      throw OpenAIError.invalidRequest(`${message.role} messages accept only text parts; received "${part.type}"`, `${param}.content[${j}].type`);
     }
     const text = (part as TextPart).text ?? (part as { refusal?: string }).refusal ?? '';
     // Converse rejects blank text blocks.
@@ -84,7 +84,7 @@ async function userContent(message: ChatMessage, param: string, loadImage: Image
     } else if (part.type === 'image_url') {
       blocks.push({ image: await loadImage((part as ImagePart).image_url.url, `${partParam}.image_url.url`) });
     } else {
-      throw badRequest(`Unsupported content part type "${part.type}"; use "text" or "image_url"`, `${partParam}.type`);
+      throw OpenAIError.invalidRequest(`Unsupported content part type "${part.type}"; use "text" or "image_url"`, `${partParam}.type`);
     }
   }
   return blocks;
@@ -110,21 +110,21 @@ function parseArguments(json: string, param: string): Record<string, unknown> {
   try {
     value = JSON.parse(json);
   } catch {
-    throw badRequest('Tool call arguments must be a JSON object; received invalid JSON', param);
+    throw OpenAIError.invalidRequest('Tool call arguments must be a JSON object; received invalid JSON', param);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw badRequest('Tool call arguments must be a JSON object', param);
+    throw OpenAIError.invalidRequest('Tool call arguments must be a JSON object', param);
   }
   return value as Record<string, unknown>;
 }
 
 function toolResult(message: ChatMessage, param: string): ContentBlock {
   if (!message.tool_call_id) {
-    throw badRequest('tool messages need the tool_call_id of the call they answer', `${param}.tool_call_id`);
+    throw OpenAIError.invalidRequest('tool messages need the tool_call_id of the call they answer', `${param}.tool_call_id`);
   }
   const texts = parts(message).map((part, j) => {
     if (part.type !== 'text') {
-      throw badRequest(`tool messages accept only text parts; received "${part.type}"`, `${param}.content[${j}].type`);
+      throw OpenAIError.invalidRequest(`tool messages accept only text parts; received "${part.type}"`, `${param}.content[${j}].type`);
     }
     return { text: (part as TextPart).text };
   });

@@ -1,4 +1,4 @@
-import { badRequest } from './bad-request';
+import { OpenAIError } from '../errors';
 import { ReasoningEffort } from './chat-request';
 
 /** What `reasoning_effort` turns into for one model. */
@@ -49,7 +49,7 @@ export function reasoningConfig(
 function claudeBudget(level: string, maxTokens: number | undefined): number {
   if (maxTokens === undefined) return FIXED_BUDGET[level];
   if (maxTokens <= MIN_BUDGET) {
-    throw badRequest(
+    throw OpenAIError.invalidRequest(
       `reasoning_effort needs max_completion_tokens (or max_tokens) above ${MIN_BUDGET} for this model, or leave them unset`,
       'max_completion_tokens',
     );

@@ -1,5 +1,5 @@
 import { Message, Tool, ToolChoice, ToolConfiguration, ToolSpecification } from '@aws-sdk/client-bedrock-runtime';
-import { badRequest } from './bad-request';
+import { OpenAIError } from '../errors';
 import { ChatRequest, FunctionTool } from './chat-request';
 import { hasToolBlocks } from './messages';
 import { StructuredOutput } from './structured-output';
@@ -24,10 +24,10 @@ export function toToolConfig(request: ChatRequest, ctx: ToolConfigContext): Tool
   const choice = request.tool_choice ?? 'auto';
   const structured = ctx.structured;
   if (structured && tools.some((t) => t.function.name === structured.toolName)) {
-    throw badRequest(`response_format name "${structured.toolName}" is also a tool name; rename one`, 'response_format.json_schema.name');
+    throw OpenAIError.invalidRequest(`response_format name "${structured.toolName}" is also a tool name; rename one`, 'response_format.json_schema.name');
   }
   if (typeof choice === 'object' && !tools.some((t) => t.function.name === choice.function.name)) {
-    throw badRequest(`tool_choice names "${choice.function.name}", which is not in tools`, 'tool_choice');
+    throw OpenAIError.invalidRequest(`tool_choice names "${choice.function.name}", which is not in tools`, 'tool_choice');
   }
 
   if (choice === 'none' && !structured) {

@@ -1,8 +1,73 @@
-import { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+import { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { ModelCatalog, ModelInfo } from '../bedrock/model-catalog';
+import { resolveModelName } from '../bedrock/resolve-model-name';
+import { ChatRequest, chatRequestSchema } from '../chat/chat-request';
+import { ChunkMapper } from '../chat/chunks';
+import { toChatCompletion } from '../chat/completion';
+import { toConverseInput } from '../chat/converse-input';
+import { guardedImageFetcher } from '../chat/image-fetcher';
+import { imageLoader, RemoteImageFetcher } from '../chat/image-source';
+import { sseEvents } from '../chat/sse';
+import { OpenAIError } from '../errors';
 import { RouteOptions } from './route-options';
 
-/** `POST /chat/completions` (registered under the route prefix, behind auth). */
-export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
-  void app;
-  void opts;
+export interface ChatRouteOptions extends RouteOptions {
+  /** Fetches `https:` image URLs. @default guardedImageFetcher(): public addresses only */
+  readonly fetchImage?: RemoteImageFetcher;
+}
+
+/** `POST /chat/completions` on Converse / ConverseStream (registered under the route prefix, behind auth). */
+export async function chatRoutes(app: FastifyInstance, opts: ChatRouteOptions): Promise<void> {
+  const { runtime, catalog } = opts.deps;
+  const loadImage = imageLoader(opts.fetchImage ?? guardedImageFetcher());
+
+  app.post('/chat/completions', { schema: { body: chatRequestSchema } }, async (request, reply) => {
+    const body = request.body as ChatRequest;
+    const modelId = resolveModelName(body.model, opts.config);
+    const model = await knownModel(catalog, modelId, request.log);
+    const { input, structured } = await toConverseInput(body, { modelId, model, loadImage });
+    const meta = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: modelId, structured };
+
+    if (!body.stream) {
+      return toChatCompletion(await runtime.send(new ConverseCommand(input), { abortSignal: request.clientGone }), meta);
+    }
+    if (model && !model.streaming) {
+      throw OpenAIError.invalidRequest(`Model ${modelId} does not support streaming; set stream to false`, 'stream');
+    }
+    // Errors up to here are ordinary JSON error responses; once Bedrock answers, the SSE stream starts.
+    const response = await runtime.send(new ConverseStreamCommand(input), { abortSignal: request.clientGone });
+    const mapper = new ChunkMapper(meta, body.stream_options?.include_usage ?? false);
+    const onError = (err: unknown) => request.log.error({ err: { name: (err as Error)?.name } }, 'stream failed');
+    void reply
+      .header('content-type', 'text/event-stream; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('x-accel-buffering', 'no');
+    return reply.send(Readable.from(sseEvents(response.stream!, mapper, request.clientGone, onError)));
+  });
+}
+
+/**
+ * The catalog entry for a model id. Ids the catalog does not list are 404 (as OpenAI answers), except
+ * ARNs (provisioned, imported and custom models are not listed). If the catalog cannot be read the
+ * request goes on without it, and Bedrock has the last word.
+ */
+async function knownModel(catalog: ModelCatalog, modelId: string, log: FastifyBaseLogger): Promise<ModelInfo | undefined> {
+  let model: ModelInfo | undefined;
+  try {
+    model = await catalog.find(modelId);
+  } catch (err) {
+    log.warn({ err: { name: (err as Error)?.name } }, 'model catalog unavailable; calling Bedrock without it');
+    return undefined;
+  }
+  if (!model) {
+    if (modelId.startsWith('arn:')) return undefined;
+    throw OpenAIError.modelNotFound(modelId);
+  }
+  if (!model.outputModalities.includes('TEXT')) {
+    throw OpenAIError.invalidRequest(`Model ${modelId} does not produce text; choose a chat model`, 'model');
+  }
+  return model;
 }

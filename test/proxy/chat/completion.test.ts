@@ -7,7 +7,7 @@ const meta = { id: 'chatcmpl-1', created: 1700000000, model: 'anthropic.claude-3
 const usage = { inputTokens: 10, outputTokens: 5, totalTokens: 15 };
 
 function response(content: unknown[], stopReason: string): ConverseResponse {
-  return { output: { message: { role: 'assistant', content: content as never } }, stopReason: stopReason as never, usage, metrics: { latencyMs: 1 }, $metadata: {} };
+  return { output: { message: { role: 'assistant', content: content as never } }, stopReason: stopReason as never, usage, metrics: { latencyMs: 1 } };
 }
 
 describe('toChatCompletion', () => {
@@ -69,6 +69,8 @@ describe('toChatCompletion', () => {
 
   test('cache reads and writes count as prompt tokens; reads are cached_tokens', () => {
     const r = { ...response([{ text: 'x' }], 'end_turn'), usage: { ...usage, cacheReadInputTokens: 100, cacheWriteInputTokens: 20 } };
-    expect(toChatCompletion(r, meta).usage).toEqual({ prompt_tokens: 130, completion_tokens: 5, total_tokens: 135, prompt_tokens_details: { cached_tokens: 100 } });
+    expect(toChatCompletion(r, meta).usage).toEqual({
+      prompt_tokens: 130, completion_tokens: 5, total_tokens: 135, prompt_tokens_details: { cached_tokens: 100 },
+    });
   });
 });

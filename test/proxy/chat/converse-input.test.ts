@@ -1,9 +1,9 @@
 import { ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, test } from 'vitest';
 import { ModelInfo } from '../../../lambda/bedrock/model-catalog';
-import { BadRequestError } from '../../../lambda/chat/bad-request';
 import { ChatRequest } from '../../../lambda/chat/chat-request';
 import { toConverseInput } from '../../../lambda/chat/converse-input';
+import { OpenAIError } from '../../../lambda/errors';
 
 const HAIKU_3 = 'anthropic.claude-3-haiku-20240307-v1:0';
 const SONNET_45 = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -236,7 +236,7 @@ describe('toConverseInput', () => {
     },
   ])('400 for $name', async ({ request, model, param, message }) => {
     const error = await map(request, request.reasoning_effort ? SONNET_37 : HAIKU_3, model).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toBeInstanceOf(OpenAIError);
     expect(error).toMatchObject({ param, message: expect.stringMatching(message) });
   });
 });

@@ -3,8 +3,8 @@ import { createServer, Server } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BadRequestError } from '../../../lambda/chat/bad-request';
 import { guardedImageFetcher, ResolvedAddress } from '../../../lambda/chat/image-fetcher';
+import { OpenAIError } from '../../../lambda/errors';
 
 // A self-signed certificate for test hosts only (images.example.test, internal.example.test, localhost, 127.0.0.1).
 const cert = readFileSync(join(__dirname, 'fixtures', 'test-server.crt'), 'utf8');
@@ -44,12 +44,12 @@ describe('guardedImageFetcher', () => {
   const fetchWith = (options: Parameters<typeof guardedImageFetcher>[0], url: string) =>
     guardedImageFetcher({ ca: cert, ...options })(new URL(url.replace('PORT', String(port))), 'image_url.url');
 
-  async function refusal(options: Parameters<typeof guardedImageFetcher>[0], url: string): Promise<BadRequestError> {
+  async function refusal(options: Parameters<typeof guardedImageFetcher>[0], url: string): Promise<OpenAIError> {
     const before = seen.length;
     const error = await fetchWith(options, url).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toBeInstanceOf(OpenAIError);
     expect(seen.length).toBe(before); // the server was never reached
-    return error as BadRequestError;
+    return error as OpenAIError;
   }
 
   // "Public" here is the address the stub resolver returns for images.example.test, which this test

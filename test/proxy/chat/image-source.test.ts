@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { BadRequestError } from '../../../lambda/chat/bad-request';
 import { imageLoader } from '../../../lambda/chat/image-source';
+import { OpenAIError } from '../../../lambda/errors';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const JPEG = Buffer.from('ffd8ffe000104a464946', 'hex');
@@ -34,7 +34,7 @@ describe('imageLoader', () => {
     [`data:text/plain;base64,${Buffer.from('hello').toString('base64')}`, /must be PNG, JPEG, GIF or WebP/],
   ])('%s → 400', async (url, message) => {
     const error = await load(url, 'messages[0].content[1].image_url.url').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toBeInstanceOf(OpenAIError);
     expect(error).toMatchObject({ param: 'messages[0].content[1].image_url.url', message: expect.stringMatching(message) });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { BadRequestError } from '../../../lambda/chat/bad-request';
 import { ChatMessage } from '../../../lambda/chat/chat-request';
 import { ImageLoader, toConverseConversation } from '../../../lambda/chat/messages';
+import { OpenAIError } from '../../../lambda/errors';
 
 const fakePng: ImageLoader = async (url) => ({ format: 'png', source: { bytes: new TextEncoder().encode(url) } });
 
@@ -125,7 +125,7 @@ describe('toConverseConversation', () => {
     },
   ])('400 naming the field for $name', async ({ messages, param, message }) => {
     const error = await toConverseConversation(messages, fakePng).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BadRequestError);
-    expect(error).toMatchObject({ statusCode: 400, param, message: expect.stringMatching(message) });
+    expect(error).toBeInstanceOf(OpenAIError);
+    expect(error).toMatchObject({ status: 400, param, message: expect.stringMatching(message) });
   });
 });
