@@ -133,7 +133,7 @@ function describe(err: unknown): Record<string, unknown> {
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
     const mapped = toOpenAIError(err);
-    if (mapped.status >= 500) request.log.error({ err: describe(err) }, 'request failed');
+    if (mapped.status >= 500) request.log.error({ error: describe(err) }, 'request failed');
     else request.log.info({ status: mapped.status, code: mapped.code }, 'request rejected');
     if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
     return reply.status(mapped.status).send(mapped.toJSON());

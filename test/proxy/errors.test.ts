@@ -69,7 +69,7 @@ describe('error mapping through the gateway', () => {
     expect(err.status).toBe(500);
     expect(err.error.message).toBe('The server had an error while processing your request. Please retry; if the error persists, contact the gateway administrator.');
     const logged = h.logs.find((l) => l.msg === 'request failed');
-    expect(logged?.err).toMatchObject({ name: 'TypeError' });
+    expect(logged?.error).toMatchObject({ name: 'TypeError' });
   });
 });
 

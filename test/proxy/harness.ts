@@ -12,7 +12,7 @@ import { BedrockEmulator, EmulatorOptions } from '../emulator/bedrock-emulator';
 export const TEST_API_KEY = 'sk-test-harness-key';
 
 export interface HarnessOptions {
-  /** Environment the gateway's config is loaded from, on top of `API_KEY=TEST_API_KEY`. */
+  /** Environment the gateway's config is loaded from; `API_KEY=TEST_API_KEY` unless it names a key source. */
   readonly env?: Record<string, string>;
   /** Options for a new emulator (ignored when `emulator` is given). */
   readonly emulatorOptions?: EmulatorOptions;
@@ -25,7 +25,7 @@ export interface HarnessOptions {
 /** A gateway on a random loopback port, wired to a Bedrock emulator with the real AWS SDK clients. */
 export interface Harness {
   readonly emulator: BedrockEmulator;
-  /** The official OpenAI SDK pointed at the gateway, with the right key and no retries. */
+  /** The official OpenAI SDK pointed at the gateway with TEST_API_KEY (or API_KEY from `env`), no retries. */
   readonly openai: OpenAI;
   /** e.g. http://127.0.0.1:41234/api/v1 */
   readonly baseURL: string;
@@ -43,7 +43,9 @@ export interface Harness {
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = options.emulator ?? await BedrockEmulator.start(options.emulatorOptions);
-  const config = loadConfig({ API_KEY: TEST_API_KEY, LOG_LEVEL: 'info', ...options.env });
+  const env = options.env ?? {};
+  const keySourceGiven = ['API_KEY', 'API_KEY_SECRET_ARN', 'API_KEY_PARAM_NAME'].some((name) => name in env);
+  const config = loadConfig({ ...(keySourceGiven ? {} : { API_KEY: TEST_API_KEY }), LOG_LEVEL: 'info', ...env });
   const deps = createDeps(config, {
     ...options.deps,
     // One attempt: tests see exactly the calls they script, and error mapping is not hidden behind retries.
