@@ -19,7 +19,7 @@ export interface EmulatorOptions {
   readonly models?: EmulatedModel[];
   /** Inference profiles served by ListInferenceProfiles; defaults to us./eu./apac./global. and one application profile. */
   readonly profiles?: EmulatedProfile[];
-  /** Page size of ListInferenceProfiles when the caller sets no maxResults (exercises pagination). */
+  /** Largest ListInferenceProfiles page, whatever maxResults asks for (exercises pagination). */
   readonly profilePageSize?: number;
 }
 
@@ -63,6 +63,7 @@ export class BedrockEmulator {
   private readonly http1: Http1Server;
   private readonly http2: Http2Server;
   private readonly sockets = new Set<Socket>();
+  private readonly failures = new Map<string, EmulatedError>();
 
   private constructor(private readonly options: EmulatorOptions) {
     this.models = options.models ?? DEFAULT_MODELS;
@@ -124,9 +125,15 @@ export class BedrockEmulator {
     this.invokeHandler = handler;
   }
 
-  /** Clears recorded calls and restores the default handlers. */
+  /** Makes every call of an operation (e.g. 'ListFoundationModels') fail with this error until reset. */
+  failOperation(operation: string, error: EmulatedError): void {
+    this.failures.set(operation, error);
+  }
+
+  /** Clears recorded calls, failures and restores the default handlers. */
   reset(): void {
     this.calls.length = 0;
+    this.failures.clear();
     this.converseHandler = this.defaults.converse;
     this.streamHandler = this.defaults.converseStream;
     this.invokeHandler = this.defaults.invokeModel;
@@ -164,6 +171,8 @@ export class BedrockEmulator {
       if (!res.writableFinished) call.closedByClient = true;
     });
     if (!route) return this.sendError(res, { type: 'UnknownOperationException', status: 404, message: `No operation at ${req.method} ${url.pathname}` });
+    const failure = this.failures.get(route.operation);
+    if (failure) return this.sendError(res, failure);
     await route.run(res, call);
   }
 
@@ -237,7 +246,7 @@ export class BedrockEmulator {
   private listProfiles(res: Response, call: EmulatorCall): void {
     const type = call.query.type ?? 'SYSTEM_DEFINED';
     const matching = this.profiles.filter((p) => p.type === type);
-    const pageSize = Number(call.query.maxResults ?? this.options.profilePageSize ?? 1000);
+    const pageSize = Math.min(Number(call.query.maxResults ?? 1000), this.options.profilePageSize ?? 1000);
     const start = Number(call.query.nextToken ?? 0);
     const page = matching.slice(start, start + pageSize).map((p) => this.profileSummary(p));
     const next = start + pageSize < matching.length ? String(start + pageSize) : undefined;

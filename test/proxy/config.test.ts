@@ -1,0 +1,74 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../../lambda/config';
+
+const withKey = (env: Record<string, string>) => loadConfig({ API_KEY: 'k', ...env });
+
+describe('loadConfig', () => {
+  test('defaults keep the original gateway\'s names and values', () => {
+    const config = loadConfig({ API_KEY: 'sk-1', AWS_REGION: 'eu-west-1' });
+    expect(config).toEqual({
+      routePrefix: '/api/v1',
+      port: 8080,
+      defaultModel: 'anthropic.claude-3-sonnet-20240229-v1:0',
+      defaultEmbeddingModel: 'cohere.embed-multilingual-v3',
+      region: 'eu-west-1',
+      apiKeySource: { kind: 'env', value: 'sk-1' },
+      apiKeyCacheTtlMs: 60_000,
+      modelsCacheTtlMs: 600_000,
+      modelAliases: {},
+      logLevel: 'info',
+      bodyLimitBytes: 10 * 1024 * 1024,
+      bedrockTimeoutMs: 600_000,
+    });
+  });
+
+  test('key sources: Secrets Manager with a field, SSM parameter', () => {
+    expect(loadConfig({ API_KEY_SECRET_ARN: 'arn:s' }).apiKeySource).toEqual({ kind: 'secret', secretId: 'arn:s', field: 'api_key' });
+    expect(loadConfig({ API_KEY_SECRET_ARN: 'arn:s', API_KEY_SECRET_FIELD: 'key' }).apiKeySource).toEqual({ kind: 'secret', secretId: 'arn:s', field: 'key' });
+    expect(loadConfig({ API_KEY_PARAM_NAME: '/gw/key' }).apiKeySource).toEqual({ kind: 'parameter', name: '/gw/key' });
+  });
+
+  test('reads every setting', () => {
+    const config = withKey({
+      API_ROUTE_PREFIX: '/v1',
+      PORT: '3000',
+      DEFAULT_MODEL: 'm',
+      DEFAULT_EMBEDDING_MODEL: 'e',
+      AWS_DEFAULT_REGION: 'us-west-2',
+      API_KEY_CACHE_TTL_SECONDS: '0',
+      MODELS_CACHE_TTL_SECONDS: '30',
+      MODEL_ALIASES: '{"fast":"amazon.nova-lite-v1:0"}',
+      LOG_LEVEL: 'warn',
+      MAX_REQUEST_BODY_BYTES: '2048',
+      BEDROCK_TIMEOUT_SECONDS: '30',
+    });
+    expect(config).toMatchObject({
+      routePrefix: '/v1',
+      port: 3000,
+      defaultModel: 'm',
+      defaultEmbeddingModel: 'e',
+      region: 'us-west-2',
+      apiKeyCacheTtlMs: 0,
+      modelsCacheTtlMs: 30_000,
+      modelAliases: { fast: 'amazon.nova-lite-v1:0' },
+      logLevel: 'warn',
+      bodyLimitBytes: 2048,
+      bedrockTimeoutMs: 30_000,
+    });
+  });
+
+  test.each([
+    [{}, 'API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME: set exactly one key source; none is set'],
+    [{ API_KEY: 'a', API_KEY_PARAM_NAME: '/p' }, 'API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME: set exactly one key source; API_KEY and API_KEY_PARAM_NAME are set'],
+    [{ API_KEY: 'k', API_ROUTE_PREFIX: 'api/' }, 'API_ROUTE_PREFIX: must start with "/" and not end with "/"; received "api/"'],
+    [{ API_KEY: 'k', PORT: '80a' }, 'PORT: must be an integer from 1 to 65535; received "80a"'],
+    [{ API_KEY: 'k', DEFAULT_MODEL: ' ' }, 'DEFAULT_MODEL: must not be empty; unset it to use "anthropic.claude-3-sonnet-20240229-v1:0"'],
+    [{ API_KEY: 'k', MODEL_ALIASES: '{fast:1}' }, 'MODEL_ALIASES: must be a JSON object such as {"my-model":"anthropic.claude-3-haiku-20240307-v1:0"}; received invalid JSON'],
+    [{ API_KEY: 'k', MODEL_ALIASES: '{"fast":1}' }, 'MODEL_ALIASES: must be a JSON object mapping names to non-empty model id strings'],
+    [{ API_KEY: 'k', LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent; received "verbose"'],
+    [{ API_KEY: 'k', MODELS_CACHE_TTL_SECONDS: '0' }, 'MODELS_CACHE_TTL_SECONDS: must be an integer from 1 to 86400; received "0"'],
+    [{ API_KEY_SECRET_ARN: 'arn:s', API_KEY_SECRET_FIELD: '' }, 'API_KEY_SECRET_FIELD: must not be empty; unset it to use "api_key"'],
+  ])('rejects %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+});
