@@ -57,3 +57,16 @@ export function existingVpc(stack: Stack, tiers: { private?: boolean; isolated?:
     isolatedSubnetIds: tiers.isolated ? SUBNETS.isolated : undefined,
   });
 }
+
+/** The statements of the IAM policy attached to the role the proxy runs as (Lambda role or Fargate task role). */
+export function proxyRoleStatements(template: Template): unknown[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    /^Gateway(LambdaRole|FargateTaskDefinitionTaskRole)DefaultPolicy/.test(policy.Properties.PolicyName));
+  expect(policies).toHaveLength(1);
+  return policies[0].Properties.PolicyDocument.Statement;
+}
+
+/** `arn:<partition>:<rest>` as CloudFormation renders an ARN built from pseudo parameters. */
+export function cfnArn(...parts: unknown[]): unknown {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] };
+}

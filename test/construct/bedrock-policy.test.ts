@@ -1,0 +1,141 @@
+import { CfnParameter } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, test } from 'vitest';
+import { cfnArn, newStack, proxyRoleStatements, useSynthChecks } from './support';
+import { BedrockAccessGateway, GatewayCompute } from '../../src';
+
+const REGION = { Ref: 'AWS::Region' };
+const ACCOUNT = { Ref: 'AWS::AccountId' };
+const INVOKE = ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
+const PROFILES = [
+  cfnArn(':bedrock:', REGION, ':', ACCOUNT, ':inference-profile/*'),
+  cfnArn(':bedrock:', REGION, ':', ACCOUNT, ':application-inference-profile/*'),
+];
+const READ_AND_LIST = [
+  { Action: 'bedrock:GetInferenceProfile', Effect: 'Allow', Resource: PROFILES, Sid: 'DescribeInferenceProfiles' },
+  { Action: ['bedrock:ListFoundationModels', 'bedrock:ListInferenceProfiles'], Effect: 'Allow', Resource: '*', Sid: 'ListModels' },
+];
+
+/** The proxy role's Bedrock statements. */
+function bedrockStatements(statements: unknown[]): unknown[] {
+  return statements.filter((s) => JSON.stringify(s).includes('"bedrock:'));
+}
+
+describe('BedrockAccessGateway Bedrock permissions', () => {
+  const synthClean = useSynthChecks();
+
+  test.each([
+    ['Lambda', GatewayCompute.lambda()],
+    ['Fargate', GatewayCompute.fargate()],
+  ])('by default the %s proxy may invoke any foundation model and inference profile, and list them', (_, compute) => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', { compute });
+    // THEN
+    const template = synthClean(stack);
+    expect(bedrockStatements(proxyRoleStatements(template))).toEqual([
+      {
+        Action: INVOKE,
+        Effect: 'Allow',
+        Resource: [cfnArn(':bedrock:*::foundation-model/*'), ...PROFILES],
+        Sid: 'InvokeModels',
+      },
+      ...READ_AND_LIST,
+    ]);
+    // No AWS managed policy anywhere.
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('allowedModels narrows invoke to those models, cross-region profiles and ARNs', () => {
+    // GIVEN
+    const stack = newStack();
+    const appProfile = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123';
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', {
+      allowedModels: ['anthropic.claude-3-haiku-20240307-v1:0', 'us.anthropic.claude-sonnet-4-20250514-v1:0', appProfile],
+      defaultModel: 'us.anthropic.claude-sonnet-4-20250514-v1:0',
+    });
+    // THEN
+    const template = synthClean(stack);
+    expect(bedrockStatements(proxyRoleStatements(template))).toEqual([
+      {
+        Action: INVOKE,
+        Effect: 'Allow',
+        Resource: [
+          cfnArn(':bedrock:', REGION, '::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'),
+          cfnArn(':bedrock:', REGION, ':', ACCOUNT, ':inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0'),
+          cfnArn(':bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0'),
+          appProfile,
+        ],
+        Sid: 'InvokeModels',
+      },
+      ...READ_AND_LIST,
+    ]);
+  });
+
+  test('an allowed model given as a parameter counts as a foundation model id in this region', () => {
+    // GIVEN
+    const stack = newStack();
+    const model = new CfnParameter(stack, 'Model', { type: 'String' });
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', { allowedModels: [model.valueAsString], defaultModel: model.valueAsString });
+    // THEN
+    const template = synthClean(stack);
+    expect(bedrockStatements(proxyRoleStatements(template))[0]).toEqual({
+      Action: INVOKE,
+      Effect: 'Allow',
+      Resource: cfnArn(':bedrock:', REGION, '::foundation-model/', { Ref: 'Model' }),
+      Sid: 'InvokeModels',
+    });
+  });
+
+  test('default models reach the proxy as DEFAULT_MODEL and DEFAULT_EMBEDDING_MODEL, with extra settings', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', {
+      defaultModel: 'amazon.nova-pro-v1:0',
+      defaultEmbeddingModel: 'amazon.titan-embed-text-v2:0',
+      environment: { LOG_LEVEL: 'warn' },
+    });
+    // THEN
+    synthClean(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          API_KEY_SECRET_ARN: Match.anyValue(),
+          DEFAULT_MODEL: 'amazon.nova-pro-v1:0',
+          DEFAULT_EMBEDDING_MODEL: 'amazon.titan-embed-text-v2:0',
+          LOG_LEVEL: 'warn',
+        },
+      },
+    });
+  });
+
+  test.each([
+    [{ allowedModels: [] }, 'allowedModels: must not be empty; received []; list at least one model id, or omit allowedModels to allow every model'],
+    [{ allowedModels: ['amazon.nova-pro-v1:0', ' '] }, 'allowedModels: model ids must not be empty; received " "; remove the empty entry'],
+    [{ defaultModel: '' }, 'defaultModel: must not be empty; received ""; name a Bedrock model id or omit it to use the proxy\'s default'],
+    [{ defaultEmbeddingModel: ' ' }, 'defaultEmbeddingModel: must not be empty; received " "; name a Bedrock model id or omit it to use the proxy\'s default'],
+    [{ allowedModels: ['amazon.nova-pro-v1:0'], defaultModel: 'amazon.nova-lite-v1:0' },
+      'defaultModel: must be one of allowedModels, or the gateway may not invoke it; received "amazon.nova-lite-v1:0"; add "amazon.nova-lite-v1:0" to allowedModels or pick one of them'],
+    [{ environment: { DEFAULT_MODEL: 'x', PORT: '1' } },
+      'environment: sets variables the construct manages; received DEFAULT_MODEL, PORT; use the apiKey, defaultModel, defaultEmbeddingModel or compute props instead'],
+  ])('invalid props %o fail at construction', (props, message) => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN / THEN
+    expect(() => new BedrockAccessGateway(stack, 'Gateway', props)).toThrow(message);
+  });
+
+  test('a list token for allowedModels fails: the grants must be known at synth', () => {
+    // GIVEN
+    const stack = newStack();
+    const models = new CfnParameter(stack, 'Models', { type: 'CommaDelimitedList' });
+    // WHEN / THEN
+    expect(() => new BedrockAccessGateway(stack, 'Gateway', { allowedModels: models.valueAsList })).toThrow(
+      'allowedModels: must be a list known at synth time; received a list token; list the model ids literally (single entries may be tokens) or omit allowedModels to allow every model');
+  });
+});
