@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { referencedNames, synthesizeToTempDir, SynthesizedTemplates } from './support';
+import { TEMPLATE_VARIANTS } from '../../templates/variants';
+import { cfnLint, cfnLintAvailable } from '../support/cfn-lint';
+
+let synthesized: SynthesizedTemplates;
+beforeAll(() => { synthesized = synthesizeToTempDir(); });
+afterAll(() => synthesized?.remove());
+
+const resourcesOfType = (name: string, type: string) =>
+  Object.entries(synthesized.template(name).Resources).filter(([, r]) => r.Type === type);
+
+// One cfn-lint run over all templates (it expands the glob itself): about 2 s instead of 2 s per template.
+test.skipIf(!cfnLintAvailable)('every template passes cfn-lint with no errors', () => {
+  const lint = cfnLint(join(synthesized.dir, '*.template.json'));
+  expect(lint.hasErrors, lint.output).toBe(false);
+});
+
+describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, variant) => {
+  test('has no unacknowledged cdk-nag AwsSolutions finding', () => {
+    const stack = synthesized.stacks.find((s) => s.variant.name === name)!;
+    const findings = new AwsSolutionsChecks().validateScope(stack).violations
+      .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}: ${v.description}`));
+    expect(findings).toEqual([]);
+  });
+
+  test('needs no CDK bootstrap: no BootstrapVersion parameter or rule, no bootstrap bucket or role', () => {
+    const template = synthesized.template(name);
+    const text = JSON.stringify(template);
+    expect(text).not.toMatch(/cdk-hnb659fds|BootstrapVersion|CheckBootstrapVersion|cdk-bootstrap/i);
+    expect(Object.keys(template.Parameters)).not.toContain('BootstrapVersion');
+    expect(Object.keys(template.Rules ?? {})).toEqual(variant.network === 'existing-vpc' ? ['SubnetsInVpc'] : []);
+  });
+
+  test('uses every parameter in its resources, conditions or outputs', () => {
+    const template = synthesized.template(name);
+    const used = referencedNames([template.Resources, template.Conditions ?? {}, template.Outputs ?? {}]);
+    const unused = Object.keys(template.Parameters).filter((p) => !used.has(p));
+    expect(unused).toEqual([]);
+  });
+
+  test('asks for exactly the parameters of its variant, each in a labelled console section', () => {
+    const template = synthesized.template(name);
+    const expected = [
+      variant.apiKey === 'secret' ? 'ApiKeySecretArn' : 'ApiKeyParameterName',
+      'DefaultModel', 'DefaultEmbeddingModel', 'LoadBalancerScheme', 'AllowedIngressCidr', 'CertificateArn',
+      ...(variant.network === 'existing-vpc' ? ['VpcId', 'LoadBalancerSubnetIds'] : []),
+      ...(variant.network === 'existing-vpc' && variant.compute === 'fargate' ? ['ComputeSubnetIds', 'AssignPublicIp'] : []),
+      ...(variant.compute === 'fargate' ? ['ContainerImageUri'] : ['AssetBucketPrefix']),
+    ];
+    expect(Object.keys(template.Parameters).sort()).toEqual(expected.sort());
+    const ui = template.Metadata['AWS::CloudFormation::Interface'];
+    const grouped = ui.ParameterGroups.flatMap((g: { Parameters: string[] }) => g.Parameters);
+    expect(grouped.sort()).toEqual(expected.sort());
+    expect(Object.keys(ui.ParameterLabels).sort()).toEqual(expected.sort());
+  });
+
+  test(variant.compute === 'lambda'
+    ? 'takes the function code from <AssetBucketPrefix>-<region> at the staged zip\'s key'
+    : 'runs the image named by ContainerImageUri and has no file asset', () => {
+    if (variant.compute === 'lambda') {
+      const [[, fn]] = resourcesOfType(name, 'AWS::Lambda::Function');
+      expect(fn.Properties.Code).toEqual({
+        S3Bucket: { 'Fn::Sub': '${AssetBucketPrefix}-${AWS::Region}' },
+        S3Key: synthesized.manifest.assets[0].objectKey,
+      });
+      expect(synthesized.template(name).Parameters.AssetBucketPrefix.Default).toBe('bedrock-access-gateway-assets');
+    } else {
+      const [[, task]] = resourcesOfType(name, 'AWS::ECS::TaskDefinition');
+      expect(task.Properties.ContainerDefinitions[0].Image).toEqual({ Ref: 'ContainerImageUri' });
+      expect(JSON.stringify(synthesized.template(name))).not.toContain('AssetBucketPrefix');
+    }
+  });
+
+  test(variant.network === 'existing-vpc'
+    ? 'creates no VPC, subnet, gateway or route: it uses the VPC and subnets from the parameters'
+    : 'creates its own VPC', () => {
+    const networkTypes = ['AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::InternetGateway', 'AWS::EC2::NatGateway', 'AWS::EC2::Route'];
+    const created = Object.values(synthesized.template(name).Resources).filter((r) => networkTypes.includes(r.Type));
+    const [[, lb]] = resourcesOfType(name, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    if (variant.network === 'existing-vpc') {
+      expect(created).toEqual([]);
+      expect(lb.Properties.Subnets).toEqual({ Ref: 'LoadBalancerSubnetIds' });
+    } else {
+      expect(created.map((r) => r.Type)).toContain('AWS::EC2::VPC');
+    }
+    expect(lb.Properties.Scheme).toEqual({ Ref: 'LoadBalancerScheme' });
+  });
+});
