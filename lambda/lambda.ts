@@ -1,16 +1,22 @@
 import awsLambdaFastify from '@fastify/aws-lambda';
+import type { ALBEvent, ALBResult, Context } from 'aws-lambda';
 import { build } from './app';
 import { loadConfig } from './config';
 import { createDeps } from './create-deps';
 
+// Configuration errors throw here, failing the function's init with a message naming the variable.
 const config = loadConfig();
 const app = build(config, createDeps(config));
-const proxy = awsLambdaFastify(app);
+// ALB sends `headers` or, when the target group enables multi-value headers, `multiValueHeaders`; the answer must
+// use the same form. SSE replies arrive as one buffered `text/event-stream` body (ALB does not stream from Lambda).
+const singleValue = awsLambdaFastify(app, { decorateRequest: false });
+const multiValue = awsLambdaFastify(app, { decorateRequest: false, albMultiValueHeaders: true });
 // Ready the app during init, outside the billed first request.
 const ready = app.ready();
 
 /** Lambda entry point for ALB target-group events. */
-export async function handler(event: unknown, context: unknown): Promise<unknown> {
+export async function handler(event: ALBEvent, context: Context): Promise<ALBResult> {
   await ready;
-  return proxy(event as never, context as never);
+  const proxy = event.multiValueHeaders ? multiValue : singleValue;
+  return proxy(event, context) as Promise<ALBResult>;
 }

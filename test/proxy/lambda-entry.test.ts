@@ -1,0 +1,75 @@
+import type { ALBResult } from 'aws-lambda';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { albEvent, albFetch } from './alb-events';
+import { BedrockEmulator } from '../emulator/bedrock-emulator';
+
+const KEY = 'sk-lambda-test';
+
+describe('Lambda entry point (ALB events)', () => {
+  let emulator: BedrockEmulator;
+  let handler: typeof import('../../lambda/lambda').handler;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    emulator = await BedrockEmulator.start();
+    // The deployed function is configured only by environment; the SDK picks the emulator up from AWS_ENDPOINT_URL_*.
+    Object.assign(process.env, {
+      API_KEY: KEY,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.endpoint,
+      AWS_ENDPOINT_URL_BEDROCK: emulator.endpoint,
+      LOG_LEVEL: 'silent',
+    });
+    ({ handler } = await import('../../lambda/lambda'));
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await emulator?.stop();
+  });
+  beforeEach(() => emulator.reset());
+
+  const sdk = (multiValue: boolean, seen: ALBResult[] = [], apiKey = KEY) =>
+    new OpenAI({ baseURL: 'http://gateway.example/api/v1', apiKey, maxRetries: 0, fetch: albFetch(handler, multiValue, seen) });
+
+  test('GET /health answers without a key', async () => {
+    const result = await handler(albEvent({ method: 'GET', path: '/health' }), {} as never);
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body!)).toEqual({ status: 'ok' });
+  });
+
+  test.each([false, true])('the OpenAI SDK lists models through the handler (multi-value headers: %s)', async (multiValue) => {
+    const seen: ALBResult[] = [];
+    const page = await sdk(multiValue, seen).models.list();
+    expect(page.data.map((m) => m.id)).toContain('amazon.nova-lite-v1:0');
+    if (multiValue) {
+      expect(seen[0].multiValueHeaders?.['content-type']).toEqual(['application/json; charset=utf-8']);
+    } else {
+      expect(seen[0].multiValueHeaders).toBeUndefined();
+      expect(seen[0].headers?.['content-type']).toBe('application/json; charset=utf-8');
+    }
+  });
+
+  test('a streamed chat completion arrives as one text/event-stream body the SDK parses', async () => {
+    const seen: ALBResult[] = [];
+    const stream = await sdk(false, seen).chat.completions.create({
+      model: 'amazon.nova-lite-v1:0', stream: true, messages: [{ role: 'user', content: 'streamed through lambda' }],
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toBe('streamed through lambda');
+    expect(seen[0].headers?.['content-type']).toMatch(/^text\/event-stream/);
+    expect(seen[0].body).toMatch(/data: \[DONE\]\n\n$/);
+    expect(emulator.callsTo('ConverseStream')[0].body.messages[0].content[0].text).toBe('streamed through lambda');
+  });
+
+  test('embeddings and errors keep their OpenAI shape through the handler', async () => {
+    const res = await sdk(true).embeddings.create({ model: 'amazon.titan-embed-text-v2:0', input: 'hi', dimensions: 256 });
+    expect(res.data[0].embedding).toHaveLength(256);
+    const err = await sdk(true, [], 'sk-wrong').models.list().catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(err.code).toBe('invalid_api_key');
+  });
+});
