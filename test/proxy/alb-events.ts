@@ -5,7 +5,15 @@ import type { ALBEvent, ALBResult } from 'aws-lambda';
  * lower-case headers, X-Forwarded-*, a trace id, the body as text or base64, and either `headers` +
  * `queryStringParameters` or, with multi-value headers enabled on the target group, their multi-value forms.
  */
-export function albEvent(request: { method: string; path: string; headers?: Record<string, string>; body?: string; query?: Record<string, string> }, multiValue = false): ALBEvent {
+export interface AlbRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly query?: Record<string, string>;
+}
+
+export function albEvent(request: AlbRequest, multiValue = false): ALBEvent {
   const headers: Record<string, string> = {
     'host': 'gateway-1234567890.us-east-1.elb.amazonaws.com',
     'user-agent': 'OpenAI/JS 6',
