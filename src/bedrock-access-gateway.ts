@@ -206,7 +206,7 @@ export class BedrockAccessGateway extends Construct {
       built.role.addToPrincipalPolicy(statement);
     }
     acknowledgeBedrockWildcards(built.role, bedrockWildcardFindings(props.allowedModels));
-    acknowledgeGateway(this, { openIngress: props.ingressPeers === undefined });
+    acknowledgeGateway(this, props.ingressPeers);
 
     const scheme = props.certificate ? 'https' : 'http';
     const host = props.domainName ?? this.loadBalancer.loadBalancerDnsName;

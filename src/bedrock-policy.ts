@@ -20,17 +20,18 @@ const NAG: ArnParts = { partition: '<AWS::Partition>', region: '<AWS::Region>', 
  * inference profiles, optionally narrowed to `allowedModels`, plus reading and listing models and profiles.
  */
 export function bedrockPolicyStatements(allowedModels?: string[]): iam.PolicyStatement[] {
+  const profiles = profileResources(CLOUDFORMATION, allowedModels);
   return [
     new iam.PolicyStatement({
       sid: 'InvokeModels',
       actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
       resources: invokeResources(CLOUDFORMATION, allowedModels),
     }),
-    new iam.PolicyStatement({
+    ...(profiles.length === 0 ? [] : [new iam.PolicyStatement({
       sid: 'DescribeInferenceProfiles',
       actions: ['bedrock:GetInferenceProfile'],
-      resources: profileWildcards(CLOUDFORMATION),
-    }),
+      resources: profiles,
+    })]),
     new iam.PolicyStatement({
       sid: 'ListModels',
       // These list actions do not support resource-level permissions.
@@ -42,7 +43,7 @@ export function bedrockPolicyStatements(allowedModels?: string[]): iam.PolicySta
 
 /** The wildcard resources of those statements, as cdk-nag's IAM5 finding suffixes (`Resource::…`). */
 export function bedrockWildcardFindings(allowedModels?: string[]): string[] {
-  const resources = [...invokeResources(NAG, allowedModels), ...profileWildcards(NAG), '*'];
+  const resources = [...invokeResources(NAG, allowedModels), ...profileResources(NAG, allowedModels), '*'];
   return [...new Set(resources.filter((resource) => resource.includes('*')))].map((resource) => `Resource::${resource}`);
 }
 
@@ -69,6 +70,12 @@ function invokeResources(arn: ArnParts, allowedModels?: string[]): string[] {
     return [foundationModelArn(arn, '*', '*'), ...profileWildcards(arn)];
   }
   return allowedModels.flatMap((id) => modelResources(arn, id));
+}
+
+/** Inference profiles the gateway may describe: all of them, or the allowed ones. */
+function profileResources(arn: ArnParts, allowedModels?: string[]): string[] {
+  if (!allowedModels) return profileWildcards(arn);
+  return invokeResources(arn, allowedModels).filter((resource) => /:(application-)?inference-profile\//.test(resource));
 }
 
 function profileWildcards(arn: ArnParts): string[] {

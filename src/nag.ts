@@ -1,4 +1,5 @@
-import { Acknowledgment, Validations } from 'aws-cdk-lib';
+import { Acknowledgment, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
 
@@ -55,24 +56,24 @@ export function acknowledgeFargateService(service: ecs.FargateService): void {
   });
 }
 
-/** What the gateway-wide acknowledgements depend on. */
-export interface GatewayNagContext {
-  /** No ingress peers were given: the listener is open to any IPv4 address. */
-  readonly openIngress: boolean;
-}
-
-/** Findings on the gateway as a whole. */
-export function acknowledgeGateway(gateway: IConstruct, context: GatewayNagContext): void {
+/** Findings on the gateway as a whole; `ingressPeers` as given in the props. */
+export function acknowledgeGateway(gateway: IConstruct, ingressPeers: ec2.IPeer[] | undefined): void {
   Validations.of(gateway).acknowledge({
     id: 'AwsSolutions-ELB2',
     reason: 'Load balancer access logs would record client IPs and request paths for every call; enable them with '
       + 'loadBalancer.logAccessLogs(bucket) where your retention rules allow.',
   });
-  if (context.openIngress) {
+  if (ingressPeers === undefined) {
     Validations.of(gateway).acknowledge({
       id: 'AwsSolutions-EC23',
       reason: 'An OpenAI-compatible API is reached by clients anywhere by default and every request needs the API key; '
         + 'restrict the clients with the ingressPeers prop.',
+    });
+  } else if (ingressPeers.some((peer) => Token.isUnresolved(peer.uniqueId))) {
+    Validations.of(gateway).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason: 'The allowed client range is a deploy-time value (e.g. a template parameter) that cdk-nag cannot evaluate; '
+        + 'whoever deploys chooses it.',
     });
   }
 }

@@ -72,7 +72,13 @@ describe('BedrockAccessGateway Bedrock permissions', () => {
         ],
         Sid: 'InvokeModels',
       },
-      ...READ_AND_LIST,
+      {
+        Action: 'bedrock:GetInferenceProfile',
+        Effect: 'Allow',
+        Resource: [cfnArn(':bedrock:', REGION, ':', ACCOUNT, ':inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0'), appProfile],
+        Sid: 'DescribeInferenceProfiles',
+      },
+      READ_AND_LIST[1],
     ]);
   });
 
@@ -84,12 +90,10 @@ describe('BedrockAccessGateway Bedrock permissions', () => {
     new BedrockAccessGateway(stack, 'Gateway', { allowedModels: [model.valueAsString], defaultModel: model.valueAsString });
     // THEN
     const template = synthClean(stack);
-    expect(bedrockStatements(proxyRoleStatements(template))[0]).toEqual({
-      Action: INVOKE,
-      Effect: 'Allow',
-      Resource: cfnArn(':bedrock:', REGION, '::foundation-model/', { Ref: 'Model' }),
-      Sid: 'InvokeModels',
-    });
+    expect(bedrockStatements(proxyRoleStatements(template))).toEqual([
+      { Action: INVOKE, Effect: 'Allow', Resource: cfnArn(':bedrock:', REGION, '::foundation-model/', { Ref: 'Model' }), Sid: 'InvokeModels' },
+      READ_AND_LIST[1],
+    ]);
   });
 
   test('default models reach the proxy as DEFAULT_MODEL and DEFAULT_EMBEDDING_MODEL, with extra settings', () => {

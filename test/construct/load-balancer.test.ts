@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, test } from 'vitest';
-import { newStack, useSynthChecks } from './support';
+import { nagFindings, newStack, useSynthChecks } from './support';
 import { BedrockAccessGateway, GatewayCompute } from '../../src';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
@@ -75,6 +75,15 @@ describe('BedrockAccessGateway load balancer', () => {
         { CidrIp: '192.168.1.0/24', Description: 'Clients on port 80', FromPort: 80, IpProtocol: 'tcp', ToPort: 80 },
       ],
     });
+  });
+
+  test('an explicitly open peer is the user\'s choice and stays a cdk-nag finding', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', { ingressPeers: [ec2.Peer.anyIpv4()] });
+    // THEN
+    expect(nagFindings(stack)).toEqual(['AwsSolutions-EC23 at Stack/Gateway/LoadBalancer/SecurityGroup/Resource']);
   });
 
   test('the load balancer reaches Fargate tasks only on the container port', () => {
