@@ -13,6 +13,8 @@ export interface GatewayConfig {
   readonly routePrefix: string;
   /** Port of the long-running server (PORT). */
   readonly port: number;
+  /** Address the long-running server listens on (HOST); 0.0.0.0 in containers, 127.0.0.1 for local-only runs. */
+  readonly host: string;
   /** Model used for `gpt-*` names and when a request names none (DEFAULT_MODEL). */
   readonly defaultModel: string;
   /** Model used for `text-embedding-*` names (DEFAULT_EMBEDDING_MODEL). */
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   return {
     routePrefix,
     port: integer(env, 'PORT', 8080, 1, 65535),
+    host: nonEmpty(env, 'HOST', '0.0.0.0'),
     defaultModel: nonEmpty(env, 'DEFAULT_MODEL', 'anthropic.claude-3-sonnet-20240229-v1:0'),
     defaultEmbeddingModel: nonEmpty(env, 'DEFAULT_EMBEDDING_MODEL', 'cohere.embed-multilingual-v3'),
     region,

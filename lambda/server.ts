@@ -2,20 +2,29 @@ import { build } from './app';
 import { loadConfig } from './config';
 import { createDeps } from './create-deps';
 
-/** Long-running entry point (Fargate, local runs): listens on PORT and drains on SIGTERM. */
+/**
+ * Long-running entry point (Fargate, local runs): listens on HOST:PORT. On SIGTERM (ECS stopping the task) or SIGINT
+ * it stops accepting connections and exits once in-flight requests, streams included, have finished.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = build(config, createDeps(config));
-  await app.listen({ host: '0.0.0.0', port: config.port });
+  await app.listen({ host: config.host, port: config.port });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      app.log.info({ signal }, 'shutting down');
-      void app.close().then(() => process.exit(0));
+      app.log.info({ signal }, 'draining in-flight requests before exit');
+      // Keep-alive connections that go idle once their request finishes would hold close() open until they time out.
+      setInterval(() => app.server.closeIdleConnections(), 100).unref();
+      void app.close().then(() => {
+        app.log.info('stopped');
+        process.exit(0);
+      });
     });
   }
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  // Start-up failures (e.g. a ConfigError naming the variable) as one structured line, then a non-zero exit.
+  console.error(JSON.stringify({ level: 'fatal', time: Date.now(), msg: err instanceof Error ? err.message : String(err) }));
   process.exit(1);
 });

@@ -1,10 +1,6 @@
 import type { ALBEvent, ALBResult } from 'aws-lambda';
 
-/**
- * ALB → Lambda events as the load balancer sends them (see "Using Lambda functions as targets" in the ELB guide):
- * lower-case headers, X-Forwarded-*, a trace id, the body as text or base64, and either `headers` +
- * `queryStringParameters` or, with multi-value headers enabled on the target group, their multi-value forms.
- */
+/** One HTTP request to turn into an ALB event. */
 export interface AlbRequest {
   readonly method: string;
   readonly path: string;
@@ -13,6 +9,11 @@ export interface AlbRequest {
   readonly query?: Record<string, string>;
 }
 
+/**
+ * ALB → Lambda events as the load balancer sends them (see "Using Lambda functions as targets" in the ELB guide):
+ * lower-case headers, X-Forwarded-*, a trace id, the body as text or base64, and either `headers` +
+ * `queryStringParameters` or, with multi-value headers enabled on the target group, their multi-value forms.
+ */
 export function albEvent(request: AlbRequest, multiValue = false): ALBEvent {
   const headers: Record<string, string> = {
     'host': 'gateway-1234567890.us-east-1.elb.amazonaws.com',

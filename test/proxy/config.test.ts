@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       routePrefix: '/api/v1',
       port: 8080,
+      host: '0.0.0.0',
       defaultModel: 'anthropic.claude-3-sonnet-20240229-v1:0',
       defaultEmbeddingModel: 'cohere.embed-multilingual-v3',
       region: 'eu-west-1',
