@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { BucketLocationConstraint, CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { synthesizeToTempDir, SynthesizedTemplates } from './support';
 import { TEMPLATE_VARIANTS } from '../../templates/variants';
@@ -31,7 +31,7 @@ describe.skipIf(!motoAvailable)('templates/publish.ts (npx projen publish-templa
     for (const region of REGIONS) {
       await s3(region).send(new CreateBucketCommand({
         Bucket: `bedrock-access-gateway-assets-${region}`,
-        ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region } }),
+        ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
       }));
     }
   });
