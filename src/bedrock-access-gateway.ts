@@ -248,6 +248,10 @@ function validateProps(props: BedrockAccessGatewayProps, compute: GatewayCompute
     throw propError('ingressPeers', 'must not be empty: no client could connect', '[]',
       'list the peers that may connect, e.g. ec2.Peer.ipv4("10.0.0.0/8"), or omit ingressPeers to allow any IPv4 address');
   }
+  if ('API_KEY' in environment) {
+    throw propError('environment', 'API_KEY would put the key in plain text in the function or task configuration', 'API_KEY',
+      'store the key in Secrets Manager or SSM Parameter Store and pass it with the apiKey prop');
+  }
   const reserved = Object.keys(environment).filter((name) => RESERVED_ENVIRONMENT.includes(name));
   if (reserved.length > 0) {
     throw propError('environment', 'sets variables the construct manages', reserved.join(', '),

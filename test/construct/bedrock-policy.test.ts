@@ -1,5 +1,4 @@
 import { CfnParameter } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, test } from 'vitest';
 import { cfnArn, newStack, proxyRoleStatements, useSynthChecks } from './support';
 import { BedrockAccessGateway, GatewayCompute } from '../../src';
@@ -96,37 +95,11 @@ describe('BedrockAccessGateway Bedrock permissions', () => {
     ]);
   });
 
-  test('default models reach the proxy as DEFAULT_MODEL and DEFAULT_EMBEDDING_MODEL, with extra settings', () => {
-    // GIVEN
-    const stack = newStack();
-    // WHEN
-    new BedrockAccessGateway(stack, 'Gateway', {
-      defaultModel: 'amazon.nova-pro-v1:0',
-      defaultEmbeddingModel: 'amazon.titan-embed-text-v2:0',
-      environment: { LOG_LEVEL: 'warn' },
-    });
-    // THEN
-    synthClean(stack).hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: {
-          API_KEY_SECRET_ARN: Match.anyValue(),
-          DEFAULT_MODEL: 'amazon.nova-pro-v1:0',
-          DEFAULT_EMBEDDING_MODEL: 'amazon.titan-embed-text-v2:0',
-          LOG_LEVEL: 'warn',
-        },
-      },
-    });
-  });
-
   test.each([
     [{ allowedModels: [] }, 'allowedModels: must not be empty; received []; list at least one model id, or omit allowedModels to allow every model'],
     [{ allowedModels: ['amazon.nova-pro-v1:0', ' '] }, 'allowedModels: model ids must not be empty; received " "; remove the empty entry'],
-    [{ defaultModel: '' }, 'defaultModel: must not be empty; received ""; name a Bedrock model id or omit it to use the proxy\'s default'],
-    [{ defaultEmbeddingModel: ' ' }, 'defaultEmbeddingModel: must not be empty; received " "; name a Bedrock model id or omit it to use the proxy\'s default'],
     [{ allowedModels: ['amazon.nova-pro-v1:0'], defaultModel: 'amazon.nova-lite-v1:0' },
       'defaultModel: must be one of allowedModels, or the gateway may not invoke it; received "amazon.nova-lite-v1:0"; add "amazon.nova-lite-v1:0" to allowedModels or pick one of them'],
-    [{ environment: { DEFAULT_MODEL: 'x', PORT: '1' } },
-      'environment: sets variables the construct manages; received DEFAULT_MODEL, PORT; use the apiKey, defaultModel, defaultEmbeddingModel or compute props instead'],
   ])('invalid props %o fail at construction', (props, message) => {
     // GIVEN
     const stack = newStack();

@@ -1,0 +1,66 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, test } from 'vitest';
+import { newStack, useSynthChecks } from './support';
+import { BedrockAccessGateway, GatewayCompute } from '../../src';
+
+describe('BedrockAccessGateway settings handed to the proxy', () => {
+  const synthClean = useSynthChecks();
+
+  test('default models reach the proxy as DEFAULT_MODEL and DEFAULT_EMBEDDING_MODEL, with extra settings', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', {
+      defaultModel: 'amazon.nova-pro-v1:0',
+      defaultEmbeddingModel: 'amazon.titan-embed-text-v2:0',
+      environment: { LOG_LEVEL: 'warn' },
+    });
+    // THEN
+    synthClean(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          API_KEY_SECRET_ARN: Match.anyValue(),
+          DEFAULT_MODEL: 'amazon.nova-pro-v1:0',
+          DEFAULT_EMBEDDING_MODEL: 'amazon.titan-embed-text-v2:0',
+          LOG_LEVEL: 'warn',
+        },
+      },
+    });
+  });
+
+  test('the Fargate proxy gets the same settings plus PORT', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', {
+      compute: GatewayCompute.fargate(),
+      defaultModel: 'amazon.nova-pro-v1:0',
+      environment: { LOG_LEVEL: 'warn' },
+    });
+    // THEN
+    synthClean(stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({
+        Environment: [
+          { Name: 'LOG_LEVEL', Value: 'warn' },
+          { Name: 'API_KEY_SECRET_ARN', Value: Match.anyValue() },
+          { Name: 'DEFAULT_MODEL', Value: 'amazon.nova-pro-v1:0' },
+          { Name: 'PORT', Value: '8080' },
+        ],
+      })],
+    });
+  });
+
+  test.each([
+    [{ defaultModel: '' }, 'defaultModel: must not be empty; received ""; name a Bedrock model id or omit it to use the proxy\'s default'],
+    [{ defaultEmbeddingModel: ' ' }, 'defaultEmbeddingModel: must not be empty; received " "; name a Bedrock model id or omit it to use the proxy\'s default'],
+    [{ environment: { DEFAULT_MODEL: 'x', PORT: '1' } },
+      'environment: sets variables the construct manages; received DEFAULT_MODEL, PORT; use the apiKey, defaultModel, defaultEmbeddingModel or compute props instead'],
+    [{ environment: { API_KEY: 'sk-123' } },
+      'environment: API_KEY would put the key in plain text in the function or task configuration; received API_KEY; store the key in Secrets Manager or SSM Parameter Store and pass it with the apiKey prop'],
+  ])('invalid props %o fail at construction', (props, message) => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN / THEN
+    expect(() => new BedrockAccessGateway(stack, 'Gateway', props)).toThrow(message);
+  });
+});
