@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../src';
 import { BootstraplessSynthesizer } from './bootstrapless-synthesizer';
 import { consoleInterface } from './console-interface';
+import { allowPullFromAccountRepositories } from './image-pull';
 import { acknowledgeParameterIngress } from './nag-acknowledgements';
 import { makeCertificateOptional } from './optional-certificate';
 import { declareParameters, ParameterDefaults, TemplateParameters } from './parameters';
@@ -50,6 +51,7 @@ export class GatewayTemplateStack extends Stack {
     });
 
     (gateway.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme.valueAsString;
+    if (gateway.service) allowPullFromAccountRepositories(gateway.service);
     if (params.assignPublicIp) {
       const service = gateway.service!.node.defaultChild as ecs.CfnService;
       service.addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp', params.assignPublicIp.valueAsString);

@@ -59,7 +59,7 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
 
   test(variant.compute === 'lambda'
     ? 'takes the function code from <AssetBucketPrefix>-<region> at the staged zip\'s key'
-    : 'runs the image named by ContainerImageUri and has no file asset', () => {
+    : 'runs the image named by ContainerImageUri, may pull it from the account\'s ECR repositories and has no file asset', () => {
     if (variant.compute === 'lambda') {
       const [[, fn]] = resourcesOfType(name, 'AWS::Lambda::Function');
       expect(fn.Properties.Code).toEqual({
@@ -70,6 +70,16 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
     } else {
       const [[, task]] = resourcesOfType(name, 'AWS::ECS::TaskDefinition');
       expect(task.Properties.ContainerDefinitions[0].Image).toEqual({ Ref: 'ContainerImageUri' });
+      const [[, executionPolicy]] = resourcesOfType(name, 'AWS::IAM::Policy').filter(([id]) => id.includes('ExecutionRole'));
+      expect(executionPolicy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([
+        { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
+        {
+          Sid: 'PullFromAccountRepositories',
+          Effect: 'Allow',
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':repository/*']] },
+        },
+      ]));
       expect(JSON.stringify(synthesized.template(name))).not.toContain('AssetBucketPrefix');
     }
   });

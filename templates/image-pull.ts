@@ -1,0 +1,25 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { acknowledgeImagePull } from './nag-acknowledgements';
+
+/**
+ * Lets the tasks pull the image named by the ContainerImageUri parameter from a private ECR repository
+ * of this account and region. Which repository is known only at launch (the URI is free text and may
+ * also name a public registry, which needs no permission), so the grant covers the account's repositories,
+ * read-only.
+ */
+export function allowPullFromAccountRepositories(service: ecs.FargateService): void {
+  const executionRole = service.taskDefinition.obtainExecutionRole();
+  executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'EcrLogin',
+    actions: ['ecr:GetAuthorizationToken'],
+    resources: ['*'],
+  }));
+  executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'PullFromAccountRepositories',
+    actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+    resources: [Stack.of(service).formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' })],
+  }));
+  acknowledgeImagePull(executionRole);
+}
