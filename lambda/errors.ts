@@ -88,10 +88,12 @@ const FASTIFY_ERRORS: Record<string, (err: FastifyError) => OpenAIError> = {
 /** Converts anything thrown while handling a request into the error the client sees. */
 export function toOpenAIError(err: unknown): OpenAIError {
   if (err instanceof OpenAIError) return err;
-  const e = err as Partial<FastifyError> & { $metadata?: unknown; validation?: unknown[] };
+  const e = err as Partial<FastifyError> & { $metadata?: unknown; $fault?: unknown; validation?: unknown[] };
   if (Array.isArray(e?.validation)) return fromValidation(e as FastifyError);
   if (typeof e?.code === 'string' && FASTIFY_ERRORS[e.code]) return FASTIFY_ERRORS[e.code](e as FastifyError);
-  if (typeof e?.name === 'string' && BEDROCK_ERRORS[e.name] && (e.$metadata !== undefined || e.name === 'TimeoutError')) {
+  // AWS SDK exceptions carry $fault (those thrown inside an event stream have no $metadata); SDK timeouts have neither.
+  const fromAws = e?.$fault !== undefined || e?.$metadata !== undefined || e?.name === 'TimeoutError';
+  if (typeof e?.name === 'string' && BEDROCK_ERRORS[e.name] && fromAws) {
     return BEDROCK_ERRORS[e.name](String(e.message ?? ''));
   }
   return new OpenAIError(500, INTERNAL_MESSAGE);
