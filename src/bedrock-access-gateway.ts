@@ -215,6 +215,12 @@ export class BedrockAccessGateway extends Construct {
       description: 'Base URL of the OpenAI-compatible API (use it as the OpenAI base_url)',
       value: this.apiBaseUrl,
     });
+    if (key.secret) {
+      new CfnOutput(this, 'ApiKeySecretArn', {
+        description: 'Secrets Manager secret holding the API key',
+        value: key.secret.secretArn,
+      });
+    }
   }
 }
 

@@ -40,6 +40,7 @@ describe('BedrockAccessGateway API key sources', () => {
     });
     const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
     expect(keyStatements(proxyRoleStatements(template))).toEqual([{ Action: SECRET_READ, Effect: 'Allow', Resource: { Ref: secretId } }]);
+    template.hasOutput('*', { Description: 'Secrets Manager secret holding the API key', Value: { Ref: secretId } });
     expect(gateway.apiKeySecret).toBeDefined();
     expect(gateway.apiKeyParameterName).toBeUndefined();
   });
@@ -120,6 +121,7 @@ describe('BedrockAccessGateway API key sources', () => {
     }]);
     expect(gateway.apiKeyParameterName).toBe(name);
     expect(gateway.apiKeySecret).toBeUndefined();
+    expect(Object.keys(template.findOutputs('*'))).toEqual([expect.stringMatching(/^GatewayApiBaseUrl/)]);
   });
 
   test('fromSsmParameterName with a parameter token grants the name with and without a leading "/"', () => {
