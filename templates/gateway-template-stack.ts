@@ -8,7 +8,6 @@ import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../src';
 import { BootstraplessSynthesizer } from './bootstrapless-synthesizer';
 import { consoleInterface } from './console-interface';
 import { allowPullFromAccountRepositories } from './image-pull';
-import { acknowledgeParameterIngress } from './nag-acknowledgements';
 import { makeCertificateOptional } from './optional-certificate';
 import { declareParameters, ParameterDefaults, TemplateParameters } from './parameters';
 import { TemplateVariant } from './variants';
@@ -56,7 +55,6 @@ export class GatewayTemplateStack extends Stack {
       const service = gateway.service!.node.defaultChild as ecs.CfnService;
       service.addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp', params.assignPublicIp.valueAsString);
     }
-    acknowledgeParameterIngress(gateway.loadBalancerSecurityGroup);
     const hasCertificate = makeCertificateOptional(this, params.certificateArn, {
       loadBalancer: gateway.loadBalancer,
       listener: gateway.listener,
