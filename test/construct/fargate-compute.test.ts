@@ -12,9 +12,13 @@ describe('BedrockAccessGateway with Fargate compute', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
-    new BedrockAccessGateway(stack, 'Gateway', { compute: GatewayCompute.fargate() });
+    const gateway = new BedrockAccessGateway(stack, 'Gateway', { compute: GatewayCompute.fargate() });
     // THEN
+    expect(gateway.service).toBeDefined();
+    expect(gateway.function).toBeUndefined();
+    expect(gateway.grantPrincipal).toBe(gateway.service!.taskDefinition.taskRole);
     const template = synthClean(stack);
+    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       Cpu: '512',
       Memory: '1024',

@@ -42,19 +42,37 @@ describe('BedrockAccessGateway with Lambda compute', () => {
     });
   });
 
-  test('memory and timeout are settable', () => {
+  test('memory, timeout and reserved concurrency are settable', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
     new BedrockAccessGateway(stack, 'Gateway', {
-      compute: GatewayCompute.lambda({ memorySize: 2048, timeout: Duration.minutes(5) }),
+      compute: GatewayCompute.lambda({ memorySize: 2048, timeout: Duration.minutes(5), reservedConcurrentExecutions: 20 }),
     });
     // THEN
-    synthClean(stack).hasResourceProperties('AWS::Lambda::Function', { MemorySize: 2048, Timeout: 300 });
+    synthClean(stack).hasResourceProperties('AWS::Lambda::Function', { MemorySize: 2048, Timeout: 300, ReservedConcurrentExecutions: 20 });
+  });
+
+  test('the function runs outside the VPC: the load balancer invokes it through the Lambda API', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    const gateway = new BedrockAccessGateway(stack, 'Gateway');
+    // THEN
+    const template = synthClean(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.absent() });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'elasticloadbalancing.amazonaws.com',
+    });
+    expect(gateway.function).toBeDefined();
+    expect(gateway.service).toBeUndefined();
+    expect(gateway.grantPrincipal).toBe(gateway.function!.role);
   });
 
   test.each([
     [{ memorySize: 64 }, 'compute: GatewayCompute.lambda({ memorySize }) must be an integer from 128 to 10240 MiB; received 64; pick a memory size in that range, e.g. 1024'],
+    [{ reservedConcurrentExecutions: 0 }, 'compute: GatewayCompute.lambda({ reservedConcurrentExecutions }) must be a positive integer; received 0; omit it to use unreserved concurrency or reserve at least 1'],
     [{ timeout: Duration.minutes(16) }, 'compute: GatewayCompute.lambda({ timeout }) must be from 1 second to 15 minutes; received 960 seconds; pick a timeout in that range, e.g. Duration.minutes(10)'],
   ])('invalid options %o fail at construction', (options, message) => {
     // GIVEN
