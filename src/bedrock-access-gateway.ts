@@ -19,6 +19,9 @@ import { propError } from './validation';
 /** Route prefix of the OpenAI API unless `environment.API_ROUTE_PREFIX` says otherwise. */
 const DEFAULT_ROUTE_PREFIX = '/api/v1';
 
+/** Route prefixes the proxy accepts (it refuses to start with any other). */
+const ROUTE_PREFIX = /^\/[A-Za-z0-9_\-/]*[A-Za-z0-9_-]$/;
+
 /** Environment variables the construct sets itself; `environment` may not override them. */
 const RESERVED_ENVIRONMENT = ['API_KEY_SECRET_ARN', 'API_KEY_SECRET_FIELD', 'API_KEY_PARAM_NAME', 'DEFAULT_MODEL', 'DEFAULT_EMBEDDING_MODEL', 'PORT'];
 
@@ -233,10 +236,15 @@ function validateProps(props: BedrockAccessGatewayProps, compute: GatewayCompute
     }
   }
   validateAllowedModels(props.allowedModels);
-  if (props.allowedModels && props.defaultModel && !Token.isUnresolved(props.defaultModel)
-    && !props.allowedModels.includes(props.defaultModel)) {
-    throw propError('defaultModel', 'must be one of allowedModels, or the gateway may not invoke it', `"${props.defaultModel}"`,
-      `add "${props.defaultModel}" to allowedModels or pick one of them`);
+  const allowed = props.allowedModels;
+  if (allowed && !allowed.some((id) => Token.isUnresolved(id))) {
+    for (const name of ['defaultModel', 'defaultEmbeddingModel'] as const) {
+      const value = props[name];
+      if (value !== undefined && !Token.isUnresolved(value) && !allowed.includes(value)) {
+        throw propError(name, 'must be one of allowedModels, or the gateway may not invoke it', `"${value}"`,
+          `add "${value}" to allowedModels or pick one of them`);
+      }
+    }
   }
   if (props.computeSubnets && !compute._runsInVpc) {
     throw propError('computeSubnets', 'applies to Fargate compute only; the Lambda function runs outside the VPC', 'a subnet selection',
@@ -253,6 +261,11 @@ function validateProps(props: BedrockAccessGatewayProps, compute: GatewayCompute
   if (props.ingressPeers && props.ingressPeers.length === 0) {
     throw propError('ingressPeers', 'must not be empty: no client could connect', '[]',
       'list the peers that may connect, e.g. ec2.Peer.ipv4("10.0.0.0/8"), or omit ingressPeers to allow any IPv4 address');
+  }
+  const prefix = environment.API_ROUTE_PREFIX;
+  if (prefix !== undefined && !Token.isUnresolved(prefix) && !ROUTE_PREFIX.test(prefix)) {
+    throw propError('environment', 'API_ROUTE_PREFIX must start with "/" and not end with "/"', `"${prefix}"`,
+      'use a path such as "/api/v1", or omit API_ROUTE_PREFIX');
   }
   if ('API_KEY' in environment) {
     throw propError('environment', 'API_KEY would put the key in plain text in the function or task configuration', 'API_KEY',

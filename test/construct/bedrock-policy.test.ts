@@ -100,6 +100,8 @@ describe('BedrockAccessGateway Bedrock permissions', () => {
     [{ allowedModels: ['amazon.nova-pro-v1:0', ' '] }, 'allowedModels: model ids must not be empty; received " "; remove the empty entry'],
     [{ allowedModels: ['amazon.nova-pro-v1:0'], defaultModel: 'amazon.nova-lite-v1:0' },
       'defaultModel: must be one of allowedModels, or the gateway may not invoke it; received "amazon.nova-lite-v1:0"; add "amazon.nova-lite-v1:0" to allowedModels or pick one of them'],
+    [{ allowedModels: ['amazon.nova-pro-v1:0'], defaultEmbeddingModel: 'amazon.titan-embed-text-v2:0' },
+      'defaultEmbeddingModel: must be one of allowedModels, or the gateway may not invoke it; received "amazon.titan-embed-text-v2:0"; add "amazon.titan-embed-text-v2:0" to allowedModels or pick one of them'],
   ])('invalid props %o fail at construction', (props, message) => {
     // GIVEN
     const stack = newStack();

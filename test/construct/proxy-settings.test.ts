@@ -57,6 +57,8 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
       'environment: sets variables the construct manages; received DEFAULT_MODEL, PORT; use the apiKey, defaultModel, defaultEmbeddingModel or compute props instead'],
     [{ environment: { API_KEY: 'sk-123' } },
       'environment: API_KEY would put the key in plain text in the function or task configuration; received API_KEY; store the key in Secrets Manager or SSM Parameter Store and pass it with the apiKey prop'],
+    [{ environment: { API_ROUTE_PREFIX: 'v1/' } },
+      'environment: API_ROUTE_PREFIX must start with "/" and not end with "/"; received "v1/"; use a path such as "/api/v1", or omit API_ROUTE_PREFIX'],
   ])('invalid props %o fail at construction', (props, message) => {
     // GIVEN
     const stack = newStack();
