@@ -79,7 +79,7 @@ export class BedrockEmulator {
     this.http1 = createHttp1Server(handle);
     this.http2 = createHttp2Server(handle);
     // Route each connection by its first bytes: the HTTP/2 connection preface, or HTTP/1.1.
-    this.tcp = createTcpServer((socket) => {
+    this.tcp = createTcpServer({ noDelay: true }, (socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
       socket.once('data', (chunk) => {

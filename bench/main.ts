@@ -1,0 +1,178 @@
+/**
+ * Benchmark: the gateway (bundled server, own process) against direct AWS SDK calls, both on the Bedrock emulator
+ * (own process). Run with `npx projen bench` (bundles first); `-- --duration 3000` sets milliseconds per level.
+ *
+ * Measures non-streaming chat throughput and latency at concurrency 1/16/64, the first-chunk delay the gateway
+ * adds to streams, bundle sizes, Lambda module init time, and the gateway's peak RSS under load.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import { LoadResult, percentile, runLoad } from './load';
+import { bundle, Child, freePort, peakRssMb, ROOT, spawnNode, waitForOutput } from './processes';
+
+const MODEL = 'amazon.nova-lite-v1:0';
+const PROMPT = 'alpha beta gamma delta epsilon zeta eta theta';
+const API_KEY = 'sk-bench';
+const CONCURRENCY = [1, 16, 64];
+const STREAM_SAMPLES = 200;
+const durationArg = process.argv.indexOf('--duration');
+const DURATION_MS = durationArg > 0 ? Number(process.argv[durationArg + 1]) : 3000;
+const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+
+const converseInput = { modelId: MODEL, messages: [{ role: 'user' as const, content: [{ text: PROMPT }] }] };
+const chatBody = (stream: boolean) => JSON.stringify({ model: MODEL, stream, messages: [{ role: 'user', content: PROMPT }] });
+
+/** A minimal keep-alive HTTP client, so the load generator spends little CPU on the gateway side. */
+function gatewayClient(port: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  return (body: string, onData?: (chunk: Buffer) => void) => new Promise<void>((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path: '/api/v1/chat/completions',
+      method: 'POST',
+      agent,
+      headers: { 'authorization': `Bearer ${API_KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (res) => {
+      res.on('data', (chunk: Buffer) => onData?.(chunk));
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function firstChunkDelays(measure: () => Promise<number>): Promise<number[]> {
+  for (let i = 0; i < 20; i++) await measure();
+  const samples: number[] = [];
+  for (let i = 0; i < STREAM_SAMPLES; i++) samples.push(await measure());
+  return samples.sort((a, b) => a - b);
+}
+
+function moduleInitMs(): { requireMs: number; firstInvokeMs: number } {
+  const script = `
+    const t0 = performance.now();
+    const { handler } = require(${JSON.stringify(join(ROOT, 'assets', 'lambda', 'index.js'))});
+    const t1 = performance.now();
+    handler({ requestContext: { elb: {} }, httpMethod: 'GET', path: '/health', headers: {}, body: '', isBase64Encoded: false }, {})
+      .then((r) => { const t2 = performance.now(); console.log(JSON.stringify({ requireMs: t1 - t0, firstInvokeMs: t2 - t1, status: r.statusCode })); });`;
+  const runs = Array.from({ length: 7 }, () => {
+    const out = spawnSync(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH, API_KEY, AWS_REGION: 'us-east-1', LOG_LEVEL: 'silent' }, encoding: 'utf8',
+    });
+    return JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { requireMs: number; firstInvokeMs: number };
+  });
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { requireMs: median(runs.map((r) => r.requireMs)), firstInvokeMs: median(runs.map((r) => r.firstInvokeMs)) };
+}
+
+function sizeOf(file: string): { bytes: number; gzipBytes: number } {
+  return { bytes: statSync(file).size, gzipBytes: gzipSync(readFileSync(file)).length };
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+
+async function main(): Promise<void> {
+  const lambdaBundle = join(ROOT, 'assets', 'lambda', 'index.js');
+  const serverBundle = join(ROOT, 'assets', 'container', 'server.js');
+  if (!existsSync(lambdaBundle) || !existsSync(serverBundle)) throw new Error('assets/ is missing: run `npx projen bench` (it bundles first)');
+
+  const children: Child[] = [];
+  try {
+    const emulator = spawnNode(bundle(join(__dirname, 'emulator-process.ts')), {});
+    children.push(emulator);
+    const endpoint = JSON.parse((await waitForOutput(emulator, /^\{.*\}$/m))[0]).endpoint as string;
+    const port = await freePort();
+    const gateway = spawnNode(serverBundle, {
+      API_KEY,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint,
+      AWS_ENDPOINT_URL_BEDROCK: endpoint,
+    });
+    children.push(gateway);
+    await waitForOutput(gateway, /./, 20_000).catch(() => undefined);
+    for (let i = 0; i < 100; i++) {
+      const up = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const http1 = new BedrockRuntimeClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler({ httpAgent: { maxSockets: 256 } }) });
+    const http2 = new BedrockRuntimeClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new NodeHttp2Handler({}) });
+    const viaGateway = gatewayClient(port);
+
+    const throughput: Array<{ name: string; c: number; r: LoadResult }> = [];
+    for (const c of CONCURRENCY) {
+      throughput.push({ name: 'direct SDK (HTTP/1.1 keep-alive)', c, r: await runLoad(c, DURATION_MS, async () => { await http1.send(new ConverseCommand(converseInput)); }) });
+      throughput.push({ name: 'direct SDK (HTTP/2)', c, r: await runLoad(c, DURATION_MS, async () => { await http2.send(new ConverseCommand(converseInput)); }) });
+      throughput.push({ name: 'through the gateway', c, r: await runLoad(c, DURATION_MS, () => viaGateway(chatBody(false))) });
+    }
+    const rss = peakRssMb(gateway.process.pid!);
+
+    const direct = await firstChunkDelays(async () => {
+      const start = performance.now();
+      let first = NaN;
+      const out = await http1.send(new ConverseStreamCommand(converseInput));
+      for await (const event of out.stream!) if (event.contentBlockDelta && Number.isNaN(first)) first = performance.now() - start;
+      return first;
+    });
+    const gatewayFirst = await firstChunkDelays(async () => {
+      const start = performance.now();
+      let first = NaN;
+      let seen = '';
+      await viaGateway(chatBody(true), (chunk) => {
+        seen += chunk.toString('utf8');
+        if (Number.isNaN(first) && seen.includes('alpha')) first = performance.now() - start;
+      });
+      return first;
+    });
+    http1.destroy();
+    http2.destroy();
+
+    const init = moduleInitMs();
+    const lambdaSize = sizeOf(lambdaBundle);
+    const serverSize = sizeOf(serverBundle);
+
+    console.log(`\nNon-streaming chat, ${DURATION_MS} ms per level (Node ${process.versions.node}, ${cpus().length} CPUs shared by load generator, gateway and emulator)\n`);
+    console.log(row(['path', 'concurrency', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs direct HTTP/1.1']));
+    console.log(row(['---', '---:', '---:', '---:', '---:', '---:', '---:']));
+    for (const { name, c, r } of throughput) {
+      const base = throughput.find((t) => t.c === c && t.name.includes('HTTP/1.1'))!.r.rps;
+      console.log(row([name, c, fmt(r.rps, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), r.errors, `${fmt(r.rps / base, 2)}×`]));
+    }
+    console.log(`\nStreaming, time to first content chunk (${STREAM_SAMPLES} sequential requests)\n`);
+    console.log(row(['path', 'p50 ms', 'p99 ms']));
+    console.log(row(['---', '---:', '---:']));
+    console.log(row(['direct SDK', fmt(percentile(direct, 50), 2), fmt(percentile(direct, 99), 2)]));
+    console.log(row(['through the gateway', fmt(percentile(gatewayFirst, 50), 2), fmt(percentile(gatewayFirst, 99), 2)]));
+    console.log(row(['added by the gateway', fmt(percentile(gatewayFirst, 50) - percentile(direct, 50), 2), '']));
+    console.log('\nFootprint\n');
+    console.log(row(['measure', 'value']));
+    console.log(row(['---', '---:']));
+    console.log(row(['Lambda bundle (assets/lambda/index.js)', `${fmt(lambdaSize.bytes / 1024 / 1024, 2)} MB (${fmt(lambdaSize.gzipBytes / 1024, 0)} KB gzip)`]));
+    console.log(row(['server bundle (assets/container/server.js)', `${fmt(serverSize.bytes / 1024 / 1024, 2)} MB (${fmt(serverSize.gzipBytes / 1024, 0)} KB gzip)`]));
+    console.log(row(['Lambda module init (require, median of 7)', `${fmt(init.requireMs, 0)} ms`]));
+    console.log(row(['first invoke after init (app ready + /health)', `${fmt(init.firstInvokeMs, 0)} ms`]));
+    console.log(row(['gateway peak RSS under load', `${fmt(rss, 0)} MB`]));
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

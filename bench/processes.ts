@@ -1,0 +1,64 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+
+export const ROOT = join(__dirname, '..');
+
+/** A child process with its stdout collected; `stop` sends SIGTERM and waits for the exit. */
+export interface Child {
+  readonly process: ChildProcess;
+  readonly output: () => string;
+  stop(): Promise<void>;
+}
+
+export function spawnNode(script: string, env: Record<string, string>): Child {
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.resume();
+  return {
+    process: child,
+    output: () => out,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+export async function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = child.output().match(pattern);
+    if (match) return match;
+    if (child.process.exitCode !== null || Date.now() > deadline) throw new Error(`child did not print ${pattern}:\n${child.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Bundles a TypeScript entry (e.g. the emulator process) into a temporary CommonJS file. */
+export function bundle(entry: string): string {
+  const outfile = join(mkdtempSync(join(tmpdir(), 'bench-')), 'index.js');
+  buildSync({ entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  return outfile;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Peak resident set size of a process (Linux VmHWM), in MB. */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1]);
+  return kb / 1024;
+}
