@@ -49,6 +49,7 @@ export class GatewayTemplateStack extends Stack {
       certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', params.certificateArn.valueAsString),
     });
 
+    // An internal load balancer may sit in public subnets too: it then gets private addresses only.
     (gateway.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme.valueAsString;
     if (gateway.service) allowPullFromAccountRepositories(gateway.service);
     if (params.assignPublicIp) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, FileAssetPackaging } from 'aws-cdk-lib';
@@ -46,8 +46,8 @@ export function synthesizeTemplates(outDir: string, defaults: TemplateDefaults):
 /** Synthesizes an app from `buildTemplateApp` into `outDir`; see `synthesizeTemplates`. */
 export function writeTemplates({ app, stacks }: TemplateApp, outDir: string, assetBucketPrefix: string): TemplateManifest {
   try {
+    emptyOutputDirectory(outDir);
     const assembly = app.synth();
-    rmSync(outDir, { recursive: true, force: true });
     mkdirSync(join(outDir, 'assets'), { recursive: true });
 
     const assets = new Map<string, ManifestAsset>();
@@ -75,6 +75,14 @@ export function writeTemplates({ app, stacks }: TemplateApp, outDir: string, ass
   } finally {
     rmSync(app.outdir, { recursive: true, force: true });
   }
+}
+
+/** Empties `outDir` for a fresh output, but only when it is new, empty or an earlier output (it has a manifest). */
+function emptyOutputDirectory(outDir: string): void {
+  if (existsSync(outDir) && readdirSync(outDir).length > 0 && !existsSync(join(outDir, MANIFEST_FILE))) {
+    throw new Error(`--out: ${outDir} holds other files; name a new or empty directory, or an earlier templates output`);
+  }
+  rmSync(outDir, { recursive: true, force: true });
 }
 
 /** Zips a staged directory (or copies a staged file) from the cloud assembly to `assets/<objectKey>`. */

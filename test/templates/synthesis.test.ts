@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { synthesizeToTempDir, SynthesizedTemplates } from './support';
+import { TEMPLATE_DEFAULTS } from '../../templates/defaults';
+import { buildTemplateApp, writeTemplates } from '../../templates/synthesize';
 import { TEMPLATE_VARIANTS } from '../../templates/variants';
 
 const root = join(__dirname, '..', '..');
@@ -97,5 +99,17 @@ describe('templates/main.ts (npx projen templates)', () => {
     for (const file of copied) expect(existsSync(join(context, file)), file).toBe(true);
     const check = spawnSync(process.execPath, ['--check', join(context, script)], { encoding: 'utf8' });
     expect(check.status, check.stderr).toBe(0);
+  });
+
+  test('refuses to empty an output directory that holds other files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'templates-out-'));
+    writeFileSync(join(dir, 'notes.txt'), 'keep me');
+    try {
+      expect(() => writeTemplates(buildTemplateApp(TEMPLATE_DEFAULTS, TEMPLATE_VARIANTS.slice(0, 1)), dir, 'prefix'))
+        .toThrow(`--out: ${dir} holds other files; name a new or empty directory, or an earlier templates output`);
+      expect(readdirSync(dir)).toEqual(['notes.txt']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -19,6 +20,10 @@ test.skipIf(!cfnLintAvailable)('every template passes cfn-lint with no errors', 
 });
 
 describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, variant) => {
+  test('fits in a CreateStack TemplateBody (51,200 bytes), so it launches without S3 too', () => {
+    expect(statSync(join(synthesized.dir, `${name}.template.json`)).size).toBeLessThanOrEqual(51_200);
+  });
+
   test('has no unacknowledged cdk-nag AwsSolutions finding', () => {
     const stack = synthesized.stacks.find((s) => s.variant.name === name)!;
     const findings = new AwsSolutionsChecks().validateScope(stack).violations
