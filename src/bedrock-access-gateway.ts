@@ -12,7 +12,7 @@ import { ApiKeySource } from './api-key-source';
 import { bedrockPolicyStatements, bedrockWildcardFindings, validateAllowedModels } from './bedrock-policy';
 import { GatewayCompute } from './compute';
 import { GatewayLoadBalancer } from './load-balancer';
-import { acknowledgeBedrockWildcards, acknowledgeGateway } from './nag';
+import { acknowledgeBedrockWildcards, acknowledgeLoadBalancer } from './nag';
 import { createVpc, loadBalancerSubnets } from './network';
 import { propError } from './validation';
 
@@ -209,7 +209,7 @@ export class BedrockAccessGateway extends Construct {
       built.role.addToPrincipalPolicy(statement);
     }
     acknowledgeBedrockWildcards(built.role, bedrockWildcardFindings(props.allowedModels));
-    acknowledgeGateway(this, props.ingressPeers);
+    acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, props.ingressPeers);
 
     const scheme = props.certificate ? 'https' : 'http';
     const host = props.domainName ?? this.loadBalancer.loadBalancerDnsName;

@@ -10,7 +10,7 @@ import { IConstruct } from 'constructs';
 
 /** The generated API key is a static bearer token that clients hold. */
 export function acknowledgeGeneratedSecretRotation(secret: IConstruct): void {
-  Validations.of(secret).acknowledge({
+  acknowledge(secret, {
     id: 'AwsSolutions-SMG4',
     reason: 'The generated secret is the API key clients send as a bearer token; automatic rotation would lock every client out. '
       + 'Rotate it by putting a new value: the gateway picks it up within its key cache TTL.',
@@ -30,6 +30,41 @@ export function acknowledgeBedrockWildcards(role: IConstruct, findings: string[]
   }
 }
 
+/** Findings on the Fargate service: settings in the environment, the execution role's ECR token wildcard. */
+export function acknowledgeFargateService(service: ecs.FargateService): void {
+  acknowledge(service.taskDefinition.obtainExecutionRole(), {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'ecr:GetAuthorizationToken, which the execution role needs to pull the image, does not support resource-level permissions.',
+  });
+  acknowledge(service.taskDefinition, {
+    id: 'AwsSolutions-ECS2',
+    reason: 'The container environment holds only non-secret settings (key secret ARN or parameter name, model ids, port); '
+      + 'the API key itself is read at runtime from Secrets Manager or SSM.',
+  });
+}
+
+/** Findings on the load balancer and its security group; `ingressPeers` as given in the props. */
+export function acknowledgeLoadBalancer(loadBalancer: IConstruct, securityGroup: IConstruct, ingressPeers: ec2.IPeer[] | undefined): void {
+  acknowledge(loadBalancer, {
+    id: 'AwsSolutions-ELB2',
+    reason: 'Load balancer access logs would record client IPs and request paths for every call; enable them with '
+      + 'loadBalancer.logAccessLogs(bucket) where your retention rules allow.',
+  });
+  if (ingressPeers === undefined) {
+    acknowledge(securityGroup, {
+      id: 'AwsSolutions-EC23',
+      reason: 'An OpenAI-compatible API is reached by clients anywhere by default and every request needs the API key; '
+        + 'restrict the clients with the ingressPeers prop.',
+    });
+  } else if (ingressPeers.some((peer) => Token.isUnresolved(peer.uniqueId))) {
+    acknowledge(securityGroup, {
+      id: 'AwsSolutions-EC23',
+      reason: 'The allowed client range is a deploy-time value (e.g. a template parameter) that cdk-nag cannot evaluate; '
+        + 'whoever deploys chooses it.',
+    });
+  }
+}
+
 /**
  * `Validations.of(scope).acknowledge()`, also for finding ids holding ARNs: aws-cdk-lib before
  * aws/aws-cdk#38787 rejects ids with more than one "::" (cdklabs/cdk-nag#2359), so those are recorded
@@ -40,40 +75,5 @@ function acknowledge(scope: IConstruct, acknowledgment: Acknowledgment): void {
     scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [acknowledgment.id]: acknowledgment.reason });
   } else {
     Validations.of(scope).acknowledge(acknowledgment);
-  }
-}
-
-/** Findings on the Fargate service: settings in the environment, the execution role's ECR token wildcard. */
-export function acknowledgeFargateService(service: ecs.FargateService): void {
-  Validations.of(service.taskDefinition.obtainExecutionRole()).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'ecr:GetAuthorizationToken, which the execution role needs to pull the image, does not support resource-level permissions.',
-  });
-  Validations.of(service.taskDefinition).acknowledge({
-    id: 'AwsSolutions-ECS2',
-    reason: 'The container environment holds only non-secret settings (key secret ARN or parameter name, model ids, port); '
-      + 'the API key itself is read at runtime from Secrets Manager or SSM.',
-  });
-}
-
-/** Findings on the gateway as a whole; `ingressPeers` as given in the props. */
-export function acknowledgeGateway(gateway: IConstruct, ingressPeers: ec2.IPeer[] | undefined): void {
-  Validations.of(gateway).acknowledge({
-    id: 'AwsSolutions-ELB2',
-    reason: 'Load balancer access logs would record client IPs and request paths for every call; enable them with '
-      + 'loadBalancer.logAccessLogs(bucket) where your retention rules allow.',
-  });
-  if (ingressPeers === undefined) {
-    Validations.of(gateway).acknowledge({
-      id: 'AwsSolutions-EC23',
-      reason: 'An OpenAI-compatible API is reached by clients anywhere by default and every request needs the API key; '
-        + 'restrict the clients with the ingressPeers prop.',
-    });
-  } else if (ingressPeers.some((peer) => Token.isUnresolved(peer.uniqueId))) {
-    Validations.of(gateway).acknowledge({
-      id: 'AwsSolutions-EC23',
-      reason: 'The allowed client range is a deploy-time value (e.g. a template parameter) that cdk-nag cannot evaluate; '
-        + 'whoever deploys chooses it.',
-    });
   }
 }

@@ -21,8 +21,8 @@ describe('cdk-nag acknowledgements', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/*] at Stack/Gateway/Lambda/Role',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:application-inference-profile/*] at Stack/Gateway/Lambda/Role',
       'AwsSolutions-IAM5[Resource::*] at Stack/Gateway/Lambda/Role',
-      'AwsSolutions-ELB2 at Stack/Gateway',
-      'AwsSolutions-EC23 at Stack/Gateway',
+      'AwsSolutions-ELB2 at Stack/Gateway/LoadBalancer/LoadBalancer',
+      'AwsSolutions-EC23 at Stack/Gateway/LoadBalancer/SecurityGroup',
     ]],
     ['Fargate', GatewayCompute.fargate(), [
       'AwsSolutions-SMG4 at Stack/Gateway/ApiKeySecret',
@@ -32,8 +32,8 @@ describe('cdk-nag acknowledgements', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/*] at Stack/Gateway/Fargate/TaskDefinition/TaskRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:application-inference-profile/*] at Stack/Gateway/Fargate/TaskDefinition/TaskRole',
       'AwsSolutions-IAM5[Resource::*] at Stack/Gateway/Fargate/TaskDefinition/TaskRole',
-      'AwsSolutions-ELB2 at Stack/Gateway',
-      'AwsSolutions-EC23 at Stack/Gateway',
+      'AwsSolutions-ELB2 at Stack/Gateway/LoadBalancer/LoadBalancer',
+      'AwsSolutions-EC23 at Stack/Gateway/LoadBalancer/SecurityGroup',
     ]],
   ])('with %s compute the gateway acknowledges exactly these findings, each on its own construct, each with a reason', (_, compute, expected) => {
     // GIVEN
@@ -56,7 +56,7 @@ describe('cdk-nag acknowledgements', () => {
     });
     // THEN
     expect(acknowledgements(stack).map((a) => a.at).sort()).toEqual([
-      'AwsSolutions-ELB2 at Stack/Gateway',
+      'AwsSolutions-ELB2 at Stack/Gateway/LoadBalancer/LoadBalancer',
       'AwsSolutions-IAM5[Resource::*] at Stack/Gateway/Lambda/Role',
       'AwsSolutions-SMG4 at Stack/Gateway/ApiKeySecret',
     ]);
