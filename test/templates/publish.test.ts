@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudFormationClient, CreateStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { BucketLocationConstraint, CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { synthesizeToTempDir, SynthesizedTemplates } from './support';
@@ -64,6 +67,28 @@ describe.skipIf(!motoAvailable)('templates/publish.ts (npx projen publish-templa
         expect(Buffer.from(await zip.Body!.transformToByteArray()).equals(readFileSync(join(synthesized.dir, asset.file))), region).toBe(true);
       }
     }
+  });
+
+  test('a printed Launch Stack URL launches: its templateURL and the published code create the stack', async () => {
+    const run = publish('--regions', 'us-east-1');
+    expect(run.status, run.stderr).toBe(0);
+    const [, , launchUrl] = run.stdout.split('\n').map((line) => line.split('\t')).find(([template]) => template === 'lambda-new-vpc-ssm')!;
+    const templateUrl = new URLSearchParams(launchUrl.split('#/stacks/create/review?')[1]).get('templateURL')!;
+
+    const cfn = new CloudFormationClient(moto.clientConfig);
+    await cfn.send(new CreateStackCommand({
+      StackName: 'from-launch-url',
+      TemplateURL: templateUrl,
+      Parameters: [{ ParameterKey: 'ApiKeyParameterName', ParameterValue: '/bedrock-gateway/api-key' }],
+      Capabilities: ['CAPABILITY_IAM'],
+    }));
+    const [stack] = (await cfn.send(new DescribeStacksCommand({ StackName: 'from-launch-url' }))).Stacks!;
+    expect(stack.StackStatus, stack.StackStatusReason).toBe('CREATE_COMPLETE');
+    const resources = (await cfn.send(new DescribeStackResourcesCommand({ StackName: 'from-launch-url' }))).StackResources!;
+    const functionName = resources.find((r) => r.ResourceType === 'AWS::Lambda::Function')!.PhysicalResourceId!;
+    const fn = await new LambdaClient(moto.clientConfig).send(new GetFunctionCommand({ FunctionName: functionName }));
+    expect(fn.Configuration!.CodeSha256).toBe(createHash('sha256')
+      .update(readFileSync(join(synthesized.dir, synthesized.manifest.assets[0].file))).digest('base64'));
   });
 
   test('puts templates under the given key prefix', async () => {
