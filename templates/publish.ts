@@ -3,10 +3,11 @@
  *
  *   --regions <r1,r2,...>       regions to publish to (required)
  *   --dist <dir>                output of `npx projen templates` (default dist/templates)
- *   --bucket-prefix <prefix>    buckets are <prefix>-<region> (default: the manifest's assetBucketPrefix)
  *   --template-key-prefix <p>   key prefix of the template objects (default templates/)
  *   --endpoint-url <url>        S3 endpoint (path-style), e.g. a local emulator; also AWS_ENDPOINT_URL_S3
  *
+ * The buckets are <prefix>-<region>, the prefix being the templates' AssetBucketPrefix default
+ * (`npx projen templates -- --asset-bucket-prefix <prefix>`).
  * Prints one line per template and region: `<template> <region> <Launch Stack URL>` (tab-separated).
  */
 import { join } from 'node:path';
@@ -18,7 +19,6 @@ const { values } = parseArgs({
   options: {
     'regions': { type: 'string' },
     'dist': { type: 'string', default: join(__dirname, '..', 'dist', 'templates') },
-    'bucket-prefix': { type: 'string' },
     'template-key-prefix': { type: 'string', default: 'templates/' },
     'endpoint-url': { type: 'string', default: process.env.AWS_ENDPOINT_URL_S3 },
   },
@@ -34,7 +34,6 @@ const endpoint = values['endpoint-url'];
 publishTemplates({
   distDir: values.dist,
   regions,
-  bucketPrefix: values['bucket-prefix'],
   templateKeyPrefix: values['template-key-prefix'],
   s3ClientFor: (region) => new S3Client({ region, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }),
 }).then((published) => {
