@@ -1,0 +1,161 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { App, Stack } from 'aws-cdk-lib';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../../src';
+import { BedrockEmulator } from '../emulator/bedrock-emulator';
+import { albFetch } from '../proxy/alb-events';
+import { Moto, motoAvailable, startMoto } from '../support/moto';
+
+type Resource = { Type: string; Properties: any; Metadata?: Record<string, string> };
+
+/** Synthesizes a gateway into a cloud assembly with asset paths, as `cdk synth` does. */
+function synthesize(props: ConstructorParameters<typeof BedrockAccessGateway>[2]) {
+  const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
+  const stack = new Stack(app, 'Stack');
+  new BedrockAccessGateway(stack, 'Gateway', props);
+  const assembly = app.synth();
+  const artifact = assembly.getStackByName('Stack');
+  const resources: Record<string, Resource> = artifact.template.Resources;
+  /** The resources of one type, with their logical ids. */
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  /** The directory of the one container image asset (its Docker build context). */
+  const imageContext = () => {
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${artifact.stackName}.assets.json`), 'utf8'));
+    const images = Object.values<{ source: { directory: string } }>(manifest.dockerImages ?? {});
+    expect(images).toHaveLength(1);
+    return join(assembly.directory, images[0].source.directory);
+  };
+  return { directory: assembly.directory, ofType, imageContext };
+}
+
+/** Replaces `{ Ref: <logical id> }` values with what the deployment would put there; literal values stay. */
+function resolveEnvironment(variables: Record<string, unknown>, refs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => {
+    if (typeof value === 'string') return [name, value];
+    const ref = (value as { Ref?: string }).Ref;
+    if (ref && refs[ref]) return [name, refs[ref]];
+    throw new Error(`${name}: no deployed value for ${JSON.stringify(value)}`);
+  }));
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${baseUrl}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not answer /health within 30 s');
+}
+
+describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
+  let moto: Moto;
+  let emulator: BedrockEmulator;
+  /** What every AWS client in the proxy needs to reach the local services instead of AWS. */
+  let awsEnvironment: Record<string, string>;
+
+  beforeAll(async () => {
+    [moto, emulator] = await Promise.all([startMoto(), BedrockEmulator.start()]);
+    awsEnvironment = {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ENDPOINT_URL_BEDROCK: emulator.endpoint,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.endpoint,
+      LOG_LEVEL: 'silent',
+    };
+  });
+  afterAll(async () => {
+    await Promise.all([moto?.stop(), emulator?.stop()]);
+  });
+
+  test('Lambda: the staged asset, its handler and environment answer the OpenAI SDK with the generated key', async () => {
+    // GIVEN a synthesized gateway with a generated key, and that secret as CloudFormation would create it
+    const { directory, ofType } = synthesize({ defaultModel: 'amazon.nova-lite-v1:0' });
+    const [[, fn]] = ofType('AWS::Lambda::Function');
+    const [[secretId, secret]] = ofType('AWS::SecretsManager::Secret');
+    const generate = secret.Properties.GenerateSecretString;
+    const key = randomBytes(generate.PasswordLength).toString('hex').slice(0, generate.PasswordLength);
+    const created = await new SecretsManagerClient(moto.clientConfig).send(new CreateSecretCommand({
+      Name: 'gateway-api-key',
+      SecretString: JSON.stringify({ [generate.GenerateStringKey]: key }),
+    }));
+    const environment = resolveEnvironment(fn.Properties.Environment.Variables, { [secretId]: created.ARN! });
+    const saved = { ...process.env };
+    Object.assign(process.env, awsEnvironment, environment);
+    try {
+      // WHEN the function's code is loaded from its asset the way Lambda does it (handler "index.handler")
+      const [file, exportName] = fn.Properties.Handler.split('.');
+      const assetDir = join(directory, fn.Metadata!['aws:asset:path']);
+      const handler = createRequire(__filename)(join(assetDir, file))[exportName];
+      const client = (apiKey: string) => new OpenAI({ baseURL: 'http://gateway.example/api/v1', apiKey, maxRetries: 0, fetch: albFetch(handler) });
+
+      // THEN the key from the secret opens the API, and requests without a model go to the default model
+      const completion = await client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }] });
+      expect(completion.choices[0].message.content).toBe('hello');
+      expect(emulator.callsTo('Converse').at(-1)!.modelId).toBe('amazon.nova-lite-v1:0');
+      const denied = await client('sk-wrong').models.list().catch((e) => e);
+      expect(denied).toBeInstanceOf(OpenAI.AuthenticationError);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test('Fargate: the staged container context runs with the task environment and reads an SSM key', async () => {
+    // GIVEN a synthesized Fargate gateway reading its key from a hierarchical SSM parameter
+    const { ofType, imageContext } = synthesize({
+      compute: GatewayCompute.fargate({ containerPort: await freePort() }),
+      apiKey: ApiKeySource.fromSsmParameterName('/gateway/api-key'),
+    });
+    await new SSMClient(moto.clientConfig).send(new PutParameterCommand({ Name: '/gateway/api-key', Value: 'sk-from-ssm', Type: 'SecureString' }));
+    const [[, task]] = ofType('AWS::ECS::TaskDefinition');
+    const container = task.Properties.ContainerDefinitions[0];
+    const environment = resolveEnvironment(
+      Object.fromEntries(container.Environment.map((v: { Name: string; Value: unknown }) => [v.Name, v.Value])), {});
+    const context = imageContext();
+    // The image runs `node server.js` from its build context (see its Dockerfile).
+    expect(readFileSync(join(context, 'Dockerfile'), 'utf8')).toMatch(/CMD \["node", "server\.js"\]/);
+
+    // WHEN the server starts as the container would, with the task's environment (HOST keeps it on loopback here)
+    const child = spawn(process.execPath, [join(context, 'server.js')], {
+      env: { ...awsEnvironment, ...environment, HOST: '127.0.0.1', PATH: process.env.PATH ?? '' },
+      stdio: 'ignore',
+    });
+    try {
+      const baseUrl = `http://127.0.0.1:${environment.PORT}`;
+      await waitForHealth(baseUrl, child);
+
+      // THEN it serves the OpenAI API on the container port with the key from SSM
+      const models = await new OpenAI({ baseURL: `${baseUrl}/api/v1`, apiKey: 'sk-from-ssm', maxRetries: 0 }).models.list();
+      expect(models.data.map((m) => m.id)).toContain('amazon.nova-lite-v1:0');
+      const denied = await new OpenAI({ baseURL: `${baseUrl}/api/v1`, apiKey: 'sk-wrong', maxRetries: 0 }).models.list().catch((e) => e);
+      expect(denied).toBeInstanceOf(OpenAI.AuthenticationError);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
