@@ -75,19 +75,19 @@ function textOnly(message: ChatMessage, param: string): string[] {
 }
 
 async function userContent(message: ChatMessage, param: string, loadImage: ImageLoader): Promise<ContentBlock[]> {
-  const blocks: ContentBlock[] = [];
-  for (const [j, part] of parts(message).entries()) {
+  // Remote images load in parallel; the blocks keep the parts' order.
+  const blocks = await Promise.all(parts(message).map(async (part, j): Promise<ContentBlock[]> => {
     const partParam = `${param}.content[${j}]`;
     if (part.type === 'text') {
       const text = (part as TextPart).text ?? '';
-      if (text.trim() !== '') blocks.push({ text });
-    } else if (part.type === 'image_url') {
-      blocks.push({ image: await loadImage((part as ImagePart).image_url.url, `${partParam}.image_url.url`) });
-    } else {
-      throw OpenAIError.invalidRequest(`Unsupported content part type "${part.type}"; use "text" or "image_url"`, `${partParam}.type`);
+      return text.trim() === '' ? [] : [{ text }];
     }
-  }
-  return blocks;
+    if (part.type === 'image_url') {
+      return [{ image: await loadImage((part as ImagePart).image_url.url, `${partParam}.image_url.url`) }];
+    }
+    throw OpenAIError.invalidRequest(`Unsupported content part type "${part.type}"; use "text" or "image_url"`, `${partParam}.type`);
+  }));
+  return blocks.flat();
 }
 
 function assistantContent(message: ChatMessage, param: string): ContentBlock[] {

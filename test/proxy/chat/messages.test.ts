@@ -92,6 +92,23 @@ describe('toConverseConversation', () => {
     expect(result.messages).toEqual(turns);
   });
 
+  test('images load in parallel and keep their order', async () => {
+    const started: string[] = [];
+    const waiting = new Map<string, () => void>();
+    const loader: ImageLoader = (url) => new Promise((resolve) => {
+      started.push(url);
+      waiting.set(url, () => resolve({ format: 'png', source: { bytes: new TextEncoder().encode(url) } }));
+    });
+    const image = (url: string) => ({ type: 'image_url' as const, image_url: { url } });
+    const pending = toConverseConversation([{ role: 'user', content: [image('https://a.test/1'), image('https://a.test/2')] }], loader);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual(['https://a.test/1', 'https://a.test/2']); // both fetches are under way before either ends
+    waiting.get('https://a.test/2')!();
+    waiting.get('https://a.test/1')!();
+    const { messages } = await pending;
+    expect(messages[0].content!.map((b) => new TextDecoder().decode(b.image!.source!.bytes))).toEqual(['https://a.test/1', 'https://a.test/2']);
+  });
+
   test.each<{ name: string; messages: ChatMessage[]; param: string; message: RegExp }>([
     {
       name: 'an unsupported part type',
