@@ -1,6 +1,7 @@
 /**
  * Benchmark: the gateway (bundled server, own process) against direct AWS SDK calls, both on the Bedrock emulator
- * (own process). Run with `npx projen bench` (bundles first); `-- --duration 3000` sets milliseconds per level.
+ * (own process). Run with `npx projen bench` (bundles first); `-- --duration 2000 --rounds 3` sets the milliseconds per
+ * run and the interleaved rounds per concurrency level (medians are reported).
  *
  * Measures non-streaming chat throughput and latency at concurrency 1/16/64, the first-chunk delay the gateway
  * adds to streams, bundle sizes, Lambda module init time, and the gateway's peak RSS under load.
@@ -22,7 +23,9 @@ const API_KEY = 'sk-bench';
 const CONCURRENCY = [1, 16, 64];
 const STREAM_SAMPLES = 200;
 const durationArg = process.argv.indexOf('--duration');
-const DURATION_MS = durationArg > 0 ? Number(process.argv[durationArg + 1]) : 3000;
+const DURATION_MS = durationArg > 0 ? Number(process.argv[durationArg + 1]) : 2000;
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 
 const converseInput = { modelId: MODEL, messages: [{ role: 'user' as const, content: [{ text: PROMPT }] }] };
@@ -49,6 +52,17 @@ function gatewayClient(port: number) {
   });
 }
 
+function medianResult(results: LoadResult[]): LoadResult {
+  const median = (pick: (r: LoadResult) => number) => results.map(pick).sort((a, b) => a - b)[Math.floor(results.length / 2)];
+  return {
+    requests: median((r) => r.requests),
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    rps: median((r) => r.rps),
+    p50Ms: median((r) => r.p50Ms),
+    p99Ms: median((r) => r.p99Ms),
+  };
+}
+
 async function firstChunkDelays(measure: () => Promise<number>): Promise<number[]> {
   for (let i = 0; i < 20; i++) await measure();
   const samples: number[] = [];
@@ -56,7 +70,7 @@ async function firstChunkDelays(measure: () => Promise<number>): Promise<number[
   return samples.sort((a, b) => a - b);
 }
 
-function moduleInitMs(): { requireMs: number; firstInvokeMs: number } {
+function moduleInitMs(endpoint: string): { requireMs: number; firstInvokeMs: number } {
   const script = `
     const t0 = performance.now();
     const { handler } = require(${JSON.stringify(join(ROOT, 'assets', 'lambda', 'index.js'))});
@@ -65,7 +79,17 @@ function moduleInitMs(): { requireMs: number; firstInvokeMs: number } {
       .then((r) => { const t2 = performance.now(); console.log(JSON.stringify({ requireMs: t1 - t0, firstInvokeMs: t2 - t1, status: r.statusCode })); });`;
   const runs = Array.from({ length: 7 }, () => {
     const out = spawnSync(process.execPath, ['-e', script], {
-      env: { PATH: process.env.PATH, API_KEY, AWS_REGION: 'us-east-1', LOG_LEVEL: 'silent' }, encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        API_KEY,
+        AWS_REGION: 'us-east-1',
+        LOG_LEVEL: 'silent',
+        AWS_ACCESS_KEY_ID: 'bench',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint,
+        AWS_ENDPOINT_URL_BEDROCK: endpoint,
+      },
+      encoding: 'utf8',
     });
     return JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { requireMs: number; firstInvokeMs: number };
   });
@@ -114,11 +138,19 @@ async function main(): Promise<void> {
     const http2 = new BedrockRuntimeClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new NodeHttp2Handler({}) });
     const viaGateway = gatewayClient(port);
 
+    const paths: Array<{ name: string; call: () => Promise<void> }> = [
+      { name: 'direct SDK (HTTP/1.1 keep-alive)', call: async () => { await http1.send(new ConverseCommand(converseInput)); } },
+      { name: 'direct SDK (HTTP/2)', call: async () => { await http2.send(new ConverseCommand(converseInput)); } },
+      { name: 'through the gateway', call: () => viaGateway(chatBody(false)) },
+    ];
+    // Rounds interleave the paths so that load from elsewhere on the machine hits them alike; medians are reported.
     const throughput: Array<{ name: string; c: number; r: LoadResult }> = [];
     for (const c of CONCURRENCY) {
-      throughput.push({ name: 'direct SDK (HTTP/1.1 keep-alive)', c, r: await runLoad(c, DURATION_MS, async () => { await http1.send(new ConverseCommand(converseInput)); }) });
-      throughput.push({ name: 'direct SDK (HTTP/2)', c, r: await runLoad(c, DURATION_MS, async () => { await http2.send(new ConverseCommand(converseInput)); }) });
-      throughput.push({ name: 'through the gateway', c, r: await runLoad(c, DURATION_MS, () => viaGateway(chatBody(false))) });
+      const runs = new Map<string, LoadResult[]>(paths.map((p) => [p.name, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const path of paths) runs.get(path.name)!.push(await runLoad(c, DURATION_MS, path.call));
+      }
+      for (const path of paths) throughput.push({ name: path.name, c, r: medianResult(runs.get(path.name)!) });
     }
     const rss = peakRssMb(gateway.process.pid!);
 
@@ -142,11 +174,11 @@ async function main(): Promise<void> {
     http1.destroy();
     http2.destroy();
 
-    const init = moduleInitMs();
+    const init = moduleInitMs(endpoint);
     const lambdaSize = sizeOf(lambdaBundle);
     const serverSize = sizeOf(serverBundle);
 
-    console.log(`\nNon-streaming chat, ${DURATION_MS} ms per level (Node ${process.versions.node}, ${cpus().length} CPUs shared by load generator, gateway and emulator)\n`);
+    console.log(`\nNon-streaming chat, median of ${ROUNDS} interleaved ${DURATION_MS} ms runs per level (Node ${process.versions.node}, ${cpus().length} CPUs shared by load generator, gateway and emulator)\n`);
     console.log(row(['path', 'concurrency', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs direct HTTP/1.1']));
     console.log(row(['---', '---:', '---:', '---:', '---:', '---:', '---:']));
     for (const { name, c, r } of throughput) {
@@ -165,7 +197,7 @@ async function main(): Promise<void> {
     console.log(row(['Lambda bundle (assets/lambda/index.js)', `${fmt(lambdaSize.bytes / 1024 / 1024, 2)} MB (${fmt(lambdaSize.gzipBytes / 1024, 0)} KB gzip)`]));
     console.log(row(['server bundle (assets/container/server.js)', `${fmt(serverSize.bytes / 1024 / 1024, 2)} MB (${fmt(serverSize.gzipBytes / 1024, 0)} KB gzip)`]));
     console.log(row(['Lambda module init (require, median of 7)', `${fmt(init.requireMs, 0)} ms`]));
-    console.log(row(['first invoke after init (app ready + /health)', `${fmt(init.firstInvokeMs, 0)} ms`]));
+    console.log(row(['first invoke after init (app ready + /health; model list warming)', `${fmt(init.firstInvokeMs, 0)} ms`]));
     console.log(row(['gateway peak RSS under load', `${fmt(rss, 0)} MB`]));
   } finally {
     for (const child of children.reverse()) await child.stop();

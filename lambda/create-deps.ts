@@ -1,5 +1,7 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import { CachedKeyVerifier } from './auth/cached-key-verifier';
 import { KeySource, secretsManagerKey, ssmParameterKey, staticKey } from './auth/key-source';
@@ -61,7 +63,7 @@ function keySource(config: GatewayConfig, settings: ClientSettings): KeySource {
   const source = config.apiKeySource;
   switch (source.kind) {
     case 'env': return staticKey(source.value);
-    case 'secret': return secretsManagerKey(settings, source.secretId, source.field);
-    case 'parameter': return ssmParameterKey(settings, source.name);
+    case 'secret': return secretsManagerKey(new SecretsManagerClient(settings), source.secretId, source.field);
+    case 'parameter': return ssmParameterKey(new SSMClient(settings), source.name);
   }
 }

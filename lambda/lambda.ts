@@ -6,13 +6,15 @@ import { createDeps } from './create-deps';
 
 // Configuration errors throw here, failing the function's init with a message naming the variable.
 const config = loadConfig();
-const app = build(config, createDeps(config));
+const deps = createDeps(config);
+const app = build(config, deps);
 // ALB sends `headers` or, when the target group enables multi-value headers, `multiValueHeaders`; the answer must
 // use the same form. SSE replies arrive as one buffered `text/event-stream` body (ALB does not stream from Lambda).
 const singleValue = awsLambdaFastify(app, { decorateRequest: false });
 const multiValue = awsLambdaFastify(app, { decorateRequest: false, albMultiValueHeaders: true });
-// Ready the app during init, outside the billed first request.
+// Ready the app and start listing models during init; the first request finds both done or under way.
 const ready = app.ready();
+void deps.catalog.list().catch((err) => app.log.warn({ error: { name: err?.name } }, 'model list not loaded at init; retried on demand'));
 
 /** Lambda entry point for ALB target-group events. */
 export async function handler(event: ALBEvent, context: Context): Promise<ALBResult> {

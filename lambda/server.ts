@@ -8,8 +8,10 @@ import { createDeps } from './create-deps';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = build(config, createDeps(config));
+  const deps = createDeps(config);
+  const app = build(config, deps);
   await app.listen({ host: config.host, port: config.port });
+  void deps.catalog.list().catch((err) => app.log.warn({ error: { name: err?.name } }, 'model list not loaded at start; retried on demand'));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, 'draining in-flight requests before exit');

@@ -1,5 +1,5 @@
-import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
-import type { SSMClientConfig } from '@aws-sdk/client-ssm';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 /** Fetches the current API key from wherever it is kept. */
 export type KeySource = () => Promise<string>;
@@ -11,14 +11,11 @@ export function staticKey(value: string): KeySource {
 
 /**
  * A Secrets Manager secret: a JSON object with the key in `field` (the construct's generated secret), or the
- * key as the whole plain-string secret. The client is loaded on first use, so other key sources do not pay for it
- * at cold start.
+ * key as the whole plain-string secret.
  */
-export function secretsManagerKey(clientConfig: SecretsManagerClientConfig, secretId: string, field: string): KeySource {
-  const client = import('@aws-sdk/client-secrets-manager').then((sdk) => ({ sdk, client: new sdk.SecretsManagerClient(clientConfig) }));
+export function secretsManagerKey(client: SecretsManagerClient, secretId: string, field: string): KeySource {
   return async () => {
-    const { sdk, client: secrets } = await client;
-    const out = await secrets.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
+    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
     const raw = out.SecretString;
     if (raw === undefined || raw.trim() === '') throw new Error(`secret ${secretId} has no string value`);
     let parsed: unknown;
@@ -34,12 +31,10 @@ export function secretsManagerKey(clientConfig: SecretsManagerClientConfig, secr
   };
 }
 
-/** An SSM SecureString (or String) parameter, decrypted. The client is loaded on first use. */
-export function ssmParameterKey(clientConfig: SSMClientConfig, name: string): KeySource {
-  const client = import('@aws-sdk/client-ssm').then((sdk) => ({ sdk, client: new sdk.SSMClient(clientConfig) }));
+/** An SSM SecureString (or String) parameter, decrypted. */
+export function ssmParameterKey(client: SSMClient, name: string): KeySource {
   return async () => {
-    const { sdk, client: ssm } = await client;
-    const out = await ssm.send(new sdk.GetParameterCommand({ Name: name, WithDecryption: true }));
+    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
     const value = out.Parameter?.Value;
     if (value === undefined || value.trim() === '') throw new Error(`parameter ${name} has no value`);
     return value.trim();
