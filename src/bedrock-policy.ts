@@ -17,21 +17,15 @@ const NAG: ArnParts = { partition: '<AWS::Partition>', region: '<AWS::Region>', 
 
 /**
  * The gateway's Bedrock permissions: invoke (plain and streaming) on foundation models and
- * inference profiles, optionally narrowed to `allowedModels`, plus reading and listing models and profiles.
+ * inference profiles, optionally narrowed to `allowedModels`, plus listing models and profiles (the model catalog).
  */
 export function bedrockPolicyStatements(allowedModels?: string[]): iam.PolicyStatement[] {
-  const profiles = profileResources(CLOUDFORMATION, allowedModels);
   return [
     new iam.PolicyStatement({
       sid: 'InvokeModels',
       actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
       resources: invokeResources(CLOUDFORMATION, allowedModels),
     }),
-    ...(profiles.length === 0 ? [] : [new iam.PolicyStatement({
-      sid: 'DescribeInferenceProfiles',
-      actions: ['bedrock:GetInferenceProfile'],
-      resources: profiles,
-    })]),
     new iam.PolicyStatement({
       sid: 'ListModels',
       // These list actions do not support resource-level permissions.
@@ -43,7 +37,7 @@ export function bedrockPolicyStatements(allowedModels?: string[]): iam.PolicySta
 
 /** The wildcard resources of those statements, as cdk-nag's IAM5 finding suffixes (`Resource::…`). */
 export function bedrockWildcardFindings(allowedModels?: string[]): string[] {
-  const resources = [...invokeResources(NAG, allowedModels), ...profileResources(NAG, allowedModels), '*'];
+  const resources = [...invokeResources(NAG, allowedModels), '*'];
   return [...new Set(resources.filter((resource) => resource.includes('*')))].map((resource) => `Resource::${resource}`);
 }
 
@@ -70,12 +64,6 @@ function invokeResources(arn: ArnParts, allowedModels?: string[]): string[] {
     return [foundationModelArn(arn, '*', '*'), ...profileWildcards(arn)];
   }
   return allowedModels.flatMap((id) => modelResources(arn, id));
-}
-
-/** Inference profiles the gateway may describe: all of them, or the allowed ones. */
-function profileResources(arn: ArnParts, allowedModels?: string[]): string[] {
-  if (!allowedModels) return profileWildcards(arn);
-  return invokeResources(arn, allowedModels).filter((resource) => /:(application-)?inference-profile\//.test(resource));
 }
 
 function profileWildcards(arn: ArnParts): string[] {

@@ -46,6 +46,25 @@ function resolveEnvironment(variables: Record<string, unknown>, refs: Record<str
   }));
 }
 
+/** The IAM action each Bedrock API operation needs (Converse uses the InvokeModel permissions). */
+const IAM_ACTION: Record<string, string> = {
+  Converse: 'bedrock:InvokeModel',
+  ConverseStream: 'bedrock:InvokeModelWithResponseStream',
+  InvokeModel: 'bedrock:InvokeModel',
+  InvokeModelWithResponseStream: 'bedrock:InvokeModelWithResponseStream',
+  ListFoundationModels: 'bedrock:ListFoundationModels',
+  ListInferenceProfiles: 'bedrock:ListInferenceProfiles',
+  GetFoundationModel: 'bedrock:GetFoundationModel',
+  GetInferenceProfile: 'bedrock:GetInferenceProfile',
+};
+
+/** Every action the policies attached to a role allow. */
+function allowedActions(policies: [string, Resource][], roleId: string): string[] {
+  return policies
+    .filter(([, policy]) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => statement.Action));
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
@@ -112,12 +131,22 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
       const handler = createRequire(__filename)(join(assetDir, file))[exportName];
       const client = (apiKey: string) => new OpenAI({ baseURL: 'http://gateway.example/api/v1', apiKey, maxRetries: 0, fetch: albFetch(handler) });
 
-      // THEN the key from the secret opens the API, and requests without a model go to the default model
+      // THEN the key from the secret opens the API, and an OpenAI model name goes to the default model
+      emulator.reset();
       const completion = await client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }] });
       expect(completion.choices[0].message.content).toBe('hello');
       expect(emulator.callsTo('Converse').at(-1)!.modelId).toBe('amazon.nova-lite-v1:0');
+      const stream = await client(key).chat.completions.create({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+      for await (const chunk of stream) expect(chunk.object).toBe('chat.completion.chunk');
+      await client(key).models.list();
+      await client(key).embeddings.create({ model: 'amazon.titan-embed-text-v2:0', input: 'hi' });
       const denied = await client('sk-wrong').models.list().catch((e) => e);
       expect(denied).toBeInstanceOf(OpenAI.AuthenticationError);
+
+      // AND the function's role allows every Bedrock call the proxy made, plus the key read
+      const used = [...new Set(emulator.calls.map((call) => IAM_ACTION[call.operation] ?? `unmapped operation ${call.operation}`))];
+      const granted = allowedActions(ofType('AWS::IAM::Policy'), fn.Properties.Role['Fn::GetAtt'][0]);
+      expect(granted).toEqual(expect.arrayContaining([...used, 'secretsmanager:GetSecretValue']));
     } finally {
       process.env = saved;
     }
