@@ -25,6 +25,8 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: config.bodyLimitBytes,
+    // Like OpenAI, reject a value of the wrong type (`"max_tokens": "100"`) instead of silently converting it.
+    ajv: { customOptions: { coerceTypes: false } },
     // ALB and Lambda add their own request ids; prefer them so logs line up.
     requestIdHeader: 'x-amzn-trace-id',
   });
