@@ -10,6 +10,7 @@ import { toChatCompletion } from '../chat/completion';
 import { toConverseInput } from '../chat/converse-input';
 import { guardedImageFetcher } from '../chat/image-fetcher';
 import { imageLoader, RemoteImageFetcher } from '../chat/image-source';
+import { asModelNotFound } from '../chat/model-not-found';
 import { sseEvents } from '../chat/sse';
 import { OpenAIError } from '../errors';
 import { RouteOptions } from './route-options';
@@ -27,18 +28,22 @@ export async function chatRoutes(app: FastifyInstance, opts: ChatRouteOptions): 
   app.post('/chat/completions', { schema: { body: chatRequestSchema } }, async (request, reply) => {
     const body = request.body as ChatRequest;
     const modelId = resolveModelName(body.model, opts.config);
-    const model = await knownModel(catalog, modelId, request.log);
-    const { input, structured } = await toConverseInput(body, { modelId, model, loadImage });
-    const meta = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: modelId, structured };
-
-    if (!body.stream) {
-      return toChatCompletion(await runtime.send(new ConverseCommand(input), { abortSignal: request.clientGone }), meta);
-    }
-    if (model && !model.streaming) {
+    const model = await catalogEntry(catalog, modelId, request.log);
+    if (body.stream && model && !model.streaming) {
       throw OpenAIError.invalidRequest(`Model ${modelId} does not support streaming; set stream to false`, 'stream');
     }
+    const { input, structured } = await toConverseInput(body, { modelId, model, loadImage });
+    const meta = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: modelId, structured };
+    const call = { abortSignal: request.clientGone };
+    const notFound = (err: unknown) => {
+      throw asModelNotFound(err, modelId);
+    };
+
+    if (!body.stream) {
+      return toChatCompletion(await runtime.send(new ConverseCommand(input), call).catch(notFound), meta);
+    }
     // Errors up to here are ordinary JSON error responses; once Bedrock answers, the SSE stream starts.
-    const response = await runtime.send(new ConverseStreamCommand(input), { abortSignal: request.clientGone });
+    const response = await runtime.send(new ConverseStreamCommand(input), call).catch(notFound);
     const mapper = new ChunkMapper(meta, body.stream_options?.include_usage ?? false);
     const onError = (err: unknown) => request.log.error({ err: { name: (err as Error)?.name } }, 'stream failed');
     void reply
@@ -50,11 +55,11 @@ export async function chatRoutes(app: FastifyInstance, opts: ChatRouteOptions): 
 }
 
 /**
- * The catalog entry for a model id. Ids the catalog does not list are 404 (as OpenAI answers), except
- * ARNs (provisioned, imported and custom models are not listed). If the catalog cannot be read the
- * request goes on without it, and Bedrock has the last word.
+ * The catalog entry for a model id, used for its capabilities (image input, streaming, text output). Ids the
+ * catalog lacks (profile-only models by bare id, provisioned or imported model ARNs, models launched since the
+ * last listing) go to Bedrock, which has the last word; so does every request when the catalog cannot be read.
  */
-async function knownModel(catalog: ModelCatalog, modelId: string, log: FastifyBaseLogger): Promise<ModelInfo | undefined> {
+async function catalogEntry(catalog: ModelCatalog, modelId: string, log: FastifyBaseLogger): Promise<ModelInfo | undefined> {
   let model: ModelInfo | undefined;
   try {
     model = await catalog.find(modelId);
@@ -62,11 +67,7 @@ async function knownModel(catalog: ModelCatalog, modelId: string, log: FastifyBa
     log.warn({ err: { name: (err as Error)?.name } }, 'model catalog unavailable; calling Bedrock without it');
     return undefined;
   }
-  if (!model) {
-    if (modelId.startsWith('arn:')) return undefined;
-    throw OpenAIError.modelNotFound(modelId);
-  }
-  if (!model.outputModalities.includes('TEXT')) {
+  if (model && !model.outputModalities.includes('TEXT')) {
     throw OpenAIError.invalidRequest(`Model ${modelId} does not produce text; choose a chat model`, 'model');
   }
   return model;

@@ -213,13 +213,25 @@ describe('POST /chat/completions', () => {
     ['temperature out of range', 400, 'temperature', { model: SONNET, messages: [{ role: 'user', content: 'x' }], temperature: 7 }],
     ['an image for a text-only model', 400, 'messages[0].content[0].image_url.url', { model: LLAMA, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${PNG.toString('base64')}` } }] }] }],
     ['an embedding model', 400, 'model', { model: 'cohere.embed-english-v3', messages: [{ role: 'user', content: 'x' }] }],
-    ['an unknown model', 404, 'model', { model: 'acme.unknown-v1', messages: [{ role: 'user', content: 'x' }] }],
   ])('%s → %i naming the field, without calling Bedrock', async (_name, status, param, body) => {
     const error = await apiError(h.openai.chat.completions.create(body as never));
     expect(error.status).toBe(status);
     expect(error.param).toBe(param);
     expect(error.error).toMatchObject({ message: expect.any(String), type: 'invalid_request_error' });
     expect(h.emulator.callsTo('Converse')).toHaveLength(0);
+  });
+
+  test('a model id Bedrock does not know → 404 model_not_found', async () => {
+    const error = await apiError(h.openai.chat.completions.create({ model: 'acme.unknown-v1', messages: [{ role: 'user', content: 'x' }] }));
+    expect(error.status).toBe(404);
+    expect(error.error).toMatchObject({ code: 'model_not_found', param: 'model', type: 'invalid_request_error' });
+    expect(h.emulator.callsTo('Converse').map((c) => c.modelId)).toEqual(['acme.unknown-v1']);
+  });
+
+  test('a profile-only model called by its bare id gets Bedrock\'s explanation', async () => {
+    const error = await apiError(h.openai.chat.completions.create({ model: 'anthropic.claude-sonnet-4-20250514-v1:0', messages: [{ role: 'user', content: 'x' }] }));
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/on-demand throughput isn.t supported.*inference profile/);
   });
 
   test.each([

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
-import { StreamStep } from '../../emulator/bedrock-emulator';
+import { DEFAULT_MODELS, StreamStep } from '../../emulator/bedrock-emulator';
 import { TEST_API_KEY, useHarness } from '../harness';
 
 const SONNET = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
@@ -204,5 +204,22 @@ describe('POST /chat/completions with stream: true', () => {
     expect(events.at(-1)).toBe('[DONE]');
     const text = events.slice(0, -1).map((e) => JSON.parse(e).choices[0]?.delta.content ?? '').join('');
     expect(text).toBe('alpha beta gamma');
+  });
+
+  describe('a model without streaming', () => {
+    const NO_STREAM = 'acme.batch-only-v1';
+    const h2 = useHarness({
+      env: { DEFAULT_MODEL: SONNET },
+      emulatorOptions: {
+        models: [...DEFAULT_MODELS, { modelId: NO_STREAM, providerName: 'Acme', inputModalities: ['TEXT'], outputModalities: ['TEXT'], responseStreamingSupported: false }],
+      },
+    });
+
+    test('stream: true → 400 naming stream, without calling Bedrock', async () => {
+      const error = await h2.openai.chat.completions.create({ model: NO_STREAM, messages: [{ role: 'user', content: 'x' }], stream: true }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      expect((error as InstanceType<typeof OpenAI.APIError>).param).toBe('stream');
+      expect(h2.emulator.callsTo('ConverseStream')).toHaveLength(0);
+    });
   });
 });
