@@ -24,7 +24,13 @@ export function createVpc(scope: Construct, internetFacing: boolean, logRetentio
  * or isolated ones, whichever the VPC has.
  */
 export function loadBalancerSubnets(vpc: ec2.IVpc, internetFacing: boolean, chosen?: ec2.SubnetSelection): ec2.SubnetSelection {
-  if (chosen) return chosen;
+  if (chosen) {
+    if (internetFacing && chosen.subnetType !== undefined && chosen.subnetType !== ec2.SubnetType.PUBLIC) {
+      throw propError('loadBalancerSubnets', 'an internet-facing load balancer needs public subnets', `subnetType ${chosen.subnetType}`,
+        'choose SubnetType.PUBLIC or set internetFacing to false');
+    }
+    return chosen;
+  }
   if (internetFacing) return { subnetType: ec2.SubnetType.PUBLIC };
   if (vpc.privateSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
   if (vpc.isolatedSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };

@@ -94,6 +94,15 @@ describe('BedrockAccessGateway networking', () => {
     synthClean(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Subnets: SUBNETS.isolated });
   });
 
+  test('an internet-facing load balancer in private subnets fails, naming the prop and the fix', () => {
+    // GIVEN
+    const stack = newStack();
+    const vpc = existingVpc(stack);
+    // WHEN / THEN
+    expect(() => new BedrockAccessGateway(stack, 'Gateway', { vpc, loadBalancerSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } })).toThrow(
+      'loadBalancerSubnets: an internet-facing load balancer needs public subnets; received subnetType Private; choose SubnetType.PUBLIC or set internetFacing to false');
+  });
+
   test('an internal load balancer in a VPC with only public subnets fails, naming the prop and the fix', () => {
     // GIVEN
     const stack = newStack();
