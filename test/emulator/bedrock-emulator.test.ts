@@ -70,6 +70,15 @@ describe('Bedrock emulator', () => {
       expect((error as Error).message).toBe('Too many tokens');
     });
 
+    test('hangUp ends the connection mid-stream; the SDK reports an error', async () => {
+      emulator.onConverseStream(() => [
+        { event: { messageStart: { role: 'assistant' } } },
+        { hangUp: true },
+      ]);
+      const attempt = async () => collect((await runtime.send(new ConverseStreamCommand({ modelId: 'amazon.nova-lite-v1:0', ...userSays('x') }))).stream);
+      await expect(attempt()).rejects.toThrow();
+    });
+
     test('errors carry Bedrock status, type and message', async () => {
       emulator.onConverse(() => ({ error: { type: 'ThrottlingException', message: 'Rate exceeded' } }));
       const error = await runtime.send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', ...userSays('x') })).catch((e) => e);
@@ -105,6 +114,34 @@ describe('Bedrock emulator', () => {
       expect(body.inputTextTokenCount).toBe(2);
       expect(emulator.calls[0].body).toEqual({ inputText: 'hello world', dimensions: 256 });
     });
+  });
+
+  // Over HTTP/1.1 an aborted SDK call destroys its connection, which the emulator sees. (The SDK's HTTP/2 handler
+  // only stops yielding events and leaves the stream running, one reason the gateway uses HTTP/1.1.)
+  test('a client that aborts a stream is recorded as closedByClient', async () => {
+    const runtime = new BedrockRuntimeClient({ ...emulator.clientConfig, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+    emulator.onConverseStream(async function* () {
+      yield { event: { messageStart: { role: 'assistant' } } };
+      for (let i = 0; i < 50; i++) {
+        yield { delayMs: 20 };
+        yield { event: { contentBlockDelta: { contentBlockIndex: 0, delta: { text: `${i} ` } } } };
+      }
+    });
+    const controller = new AbortController();
+    const out = await runtime.send(new ConverseStreamCommand({ modelId: 'amazon.nova-lite-v1:0', ...userSays('x') }), { abortSignal: controller.signal });
+    let deltas = 0;
+    try {
+      for await (const e of out.stream!) {
+        if (e.contentBlockDelta) deltas++;
+        controller.abort();
+      }
+    } catch {
+      // The SDK rejects the iteration once the request is aborted.
+    }
+    expect(deltas).toBeLessThan(50);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(emulator.calls[0].closedByClient).toBe(true);
+    runtime.destroy();
   });
 
   describe('control plane', () => {
