@@ -74,7 +74,7 @@ class LambdaCompute extends GatewayCompute {
 
   public _bind(scope: Construct, context: ComputeContext): ComputeBinding {
     const proxy = new LambdaProxy(scope, 'Lambda', { ...this.options, ...context });
-    return { role: proxy.function.role!, function: proxy.function };
+    return { role: proxy.role, function: proxy.function };
   }
 }
 

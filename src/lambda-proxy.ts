@@ -21,6 +21,8 @@ export interface LambdaProxyProps extends LambdaComputeOptions {
 /** The proxy as an arm64 Lambda function, the target of the load balancer's listener. */
 export class LambdaProxy extends Construct {
   public readonly function: lambda.Function;
+  /** The function's role: it may write to the function's log group, and nothing else until granted. */
+  public readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: LambdaProxyProps) {
     super(scope, id);
@@ -30,11 +32,11 @@ export class LambdaProxy extends Construct {
 
     const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
     // Own role with write access to its own log group only, instead of AWSLambdaBasicExecutionRole.
-    const role = new iam.Role(this, 'Role', {
+    this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Runs the Bedrock Access Gateway proxy',
     });
-    logGroup.grantWrite(role);
+    logGroup.grantWrite(this.role);
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'Bedrock Access Gateway: OpenAI-compatible API for Amazon Bedrock',
@@ -45,7 +47,7 @@ export class LambdaProxy extends Construct {
       memorySize,
       timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      role,
+      role: this.role,
       logGroup,
       environment: props.environment,
     });
