@@ -63,6 +63,14 @@ function medianResult(results: LoadResult[]): LoadResult {
   };
 }
 
+async function waitForHealth(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the gateway did not become healthy within 20 s');
+}
+
 async function firstChunkDelays(measure: () => Promise<number>): Promise<number[]> {
   for (let i = 0; i < 20; i++) await measure();
   const samples: number[] = [];
@@ -115,24 +123,19 @@ async function main(): Promise<void> {
     children.push(emulator);
     const endpoint = JSON.parse((await waitForOutput(emulator, /^\{.*\}$/m))[0]).endpoint as string;
     const port = await freePort();
+    // The gateway runs as deployed: default LOG_LEVEL (info, one access-log line per request) to a discarded stdout.
     const gateway = spawnNode(serverBundle, {
       API_KEY,
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'bench',
       AWS_SECRET_ACCESS_KEY: 'bench',
       AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint,
       AWS_ENDPOINT_URL_BEDROCK: endpoint,
-    });
+    }, true);
     children.push(gateway);
-    await waitForOutput(gateway, /./, 20_000).catch(() => undefined);
-    for (let i = 0; i < 100; i++) {
-      const up = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-      if (up) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForHealth(port);
 
     const http1 = new BedrockRuntimeClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler({ httpAgent: { maxSockets: 256 } }) });
     const http2 = new BedrockRuntimeClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new NodeHttp2Handler({}) });

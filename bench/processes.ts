@@ -14,11 +14,14 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-export function spawnNode(script: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node script`; its stdout is collected, or discarded when `discardOutput` (e.g. a gateway's access log). */
+export function spawnNode(script: string, env: Record<string, string>, discardOutput = false): Child {
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', discardOutput ? 'ignore' : 'pipe', 'ignore'],
+  });
   let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.resume();
+  child.stdout?.on('data', (d) => { out += d; });
   return {
     process: child,
     output: () => out,

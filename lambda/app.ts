@@ -1,4 +1,5 @@
 import Fastify, { FastifyInstance } from 'fastify';
+import { registerAccessLog } from './access-log';
 import { requireApiKey } from './auth/require-api-key';
 import { registerClientDisconnect } from './client-disconnect';
 import { GatewayConfig } from './config';
@@ -20,10 +21,12 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      // Only method, URL and status are logged per request: never bodies (prompts, completions) or keys.
+      // Defence in depth: the access log below never logs headers, but nothing else may log the key either.
       redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]'], censor: '[redacted]' },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
+    // One access-log line per request (registerAccessLog) instead of fastify's two.
+    disableRequestLogging: true,
     bodyLimit: config.bodyLimitBytes,
     // Like OpenAI, reject a value of the wrong type (`"max_tokens": "100"`) instead of silently converting it.
     ajv: { customOptions: { coerceTypes: false } },
@@ -32,6 +35,7 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
   });
   registerErrorHandlers(app);
   registerClientDisconnect(app);
+  registerAccessLog(app);
   app.register(healthRoutes);
   app.register(async (api) => {
     api.addHook('onRequest', requireApiKey(deps.apiKeys));

@@ -1,4 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ALBResult } from 'aws-lambda';
+import { buildSync } from 'esbuild';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { albEvent, albFetch } from './alb-events';
@@ -71,5 +76,17 @@ describe('Lambda entry point (ALB events)', () => {
     const err = await sdk(true, [], 'sk-wrong').models.list().catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(err.code).toBe('invalid_api_key');
+  });
+});
+
+describe('Lambda entry point with bad configuration', () => {
+  test('fails its init with a message naming the variable', () => {
+    const bundle = join(mkdtempSync(join(tmpdir(), 'gateway-lambda-')), 'index.js');
+    buildSync({ entryPoints: [join(__dirname, '..', '..', 'lambda', 'lambda.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+    const init = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(bundle)})`], {
+      env: { PATH: process.env.PATH, API_KEY: 'k', MODEL_ALIASES: '[1]' }, encoding: 'utf8',
+    });
+    expect(init.status).not.toBe(0);
+    expect(init.stderr).toContain('ConfigError: MODEL_ALIASES: must be a JSON object mapping names to non-empty model id strings');
   });
 });

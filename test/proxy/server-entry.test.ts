@@ -105,9 +105,16 @@ describe('server entry point over real HTTP', () => {
 
     const lines = server.stdout().split('\n').filter(Boolean);
     const entries = lines.map((line) => JSON.parse(line));
-    const requestLogs = entries.filter((e) => e.msg === 'incoming request');
-    expect(requestLogs.length).toBeGreaterThanOrEqual(3);
-    for (const entry of requestLogs) expect(entry.reqId).toEqual(expect.any(String));
+    const requestLogs = entries.filter((e) => e.msg === 'request completed');
+    expect(requestLogs.map((e) => [e.method, e.url, e.statusCode])).toEqual([
+      ['POST', '/api/v1/chat/completions', 200],
+      ['POST', '/api/v1/chat/completions', 200],
+      ['GET', '/api/v1/models', 401],
+    ]);
+    for (const entry of requestLogs) {
+      expect(entry.reqId).toEqual(expect.any(String));
+      expect(entry.responseTimeMs).toEqual(expect.any(Number));
+    }
     for (const output of [server.stdout(), server.stderr()]) {
       expect(output).not.toContain(KEY);
       expect(output).not.toContain(SECRET_PROMPT);
