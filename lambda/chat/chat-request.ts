@@ -59,6 +59,11 @@ export interface GuardrailSettings {
   readonly trace?: 'enabled' | 'disabled' | 'enabled_full';
 }
 
+export interface PromptCacheSettings {
+  /** How long cached prefixes live, where the model supports a choice. @default Bedrock's (5 minutes) */
+  readonly ttl?: '5m' | '1h';
+}
+
 export interface ChatRequest {
   readonly model: string;
   readonly messages: readonly ChatMessage[];
@@ -76,8 +81,12 @@ export interface ChatRequest {
   readonly response_format?: ResponseFormat;
   readonly reasoning_effort?: ReasoningEffort | null;
   readonly user?: string;
+  /** OpenAI's processing tier; default, flex and priority map to Bedrock service tiers. */
+  readonly service_tier?: 'auto' | 'default' | 'flex' | 'scale' | 'priority' | null;
   /** Bedrock extra: cache points after the system prompt and at the end of the last user message. */
-  readonly prompt_cache?: boolean;
+  readonly prompt_cache?: boolean | PromptCacheSettings;
+  /** Bedrock extra: latency-optimized inference where the model offers it. */
+  readonly performance_config?: { readonly latency: 'standard' | 'optimized' };
   /** Bedrock extra: merged into Converse `additionalModelRequestFields`. */
   readonly additional_model_request_fields?: Record<string, unknown>;
   /** Bedrock extra: apply a Bedrock guardrail. */
@@ -196,7 +205,9 @@ export const chatRequestSchema = {
     },
     reasoning_effort: { enum: ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max', null] },
     user: { type: 'string' },
-    prompt_cache: { type: 'boolean' },
+    service_tier: { enum: ['auto', 'default', 'flex', 'scale', 'priority', null] },
+    prompt_cache: { type: ['boolean', 'object'], properties: { ttl: { enum: ['5m', '1h'] } } },
+    performance_config: { type: 'object', required: ['latency'], properties: { latency: { enum: ['standard', 'optimized'] } } },
     additional_model_request_fields: { type: 'object' },
     guardrail_config: {
       type: 'object',

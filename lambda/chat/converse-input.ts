@@ -37,12 +37,13 @@ export async function toConverseInput(request: ChatRequest, ctx: ConverseInputCo
     // Forced tool use is refused while Claude thinks, so ask for the answer tool in words instead.
     system.push({ text: `Give your final answer only by calling the ${structured.toolName} tool.` });
   }
-  if (request.prompt_cache) withCachePoints(system, messages);
+  if (request.prompt_cache) withCachePoints(system, messages, request.prompt_cache === true ? {} : request.prompt_cache);
 
   const inferenceConfig = toInferenceConfig(request, ctx.modelId, !claudeThinking);
   const toolConfig = toToolConfig(request, { messages, structured, claudeThinking });
   const additional = { ...reasoning?.fields, ...request.additional_model_request_fields };
   const guardrail = request.guardrail_config;
+  const tier = request.service_tier;
   const input: ConverseRequest = {
     modelId: ctx.modelId,
     messages,
@@ -50,6 +51,9 @@ export async function toConverseInput(request: ChatRequest, ctx: ConverseInputCo
     ...(Object.keys(inferenceConfig).length > 0 ? { inferenceConfig } : {}),
     ...(toolConfig ? { toolConfig } : {}),
     ...(Object.keys(additional).length > 0 ? { additionalModelRequestFields: additional as never } : {}),
+    // OpenAI's `auto` and `scale` have no Bedrock counterpart: Bedrock's default applies.
+    ...(tier === 'default' || tier === 'flex' || tier === 'priority' ? { serviceTier: { type: tier } } : {}),
+    ...(request.performance_config ? { performanceConfig: { latency: request.performance_config.latency } } : {}),
     ...(guardrail ? {
       guardrailConfig: {
         guardrailIdentifier: guardrail.guardrail_identifier,

@@ -157,6 +157,9 @@ describe('toConverseInput', () => {
       modelId: SONNET_37,
       expected: { additionalModelRequestFields: { top_k: 5, thinking: { type: 'disabled' } } },
     },
+    { name: 'service_tier flex', request: { service_tier: 'flex' }, expected: { serviceTier: { type: 'flex' } } },
+    { name: 'service_tier auto leaves Bedrock\'s default', request: { service_tier: 'auto' }, expected: {} },
+    { name: 'performance_config', request: { performance_config: { latency: 'optimized' } }, expected: { performanceConfig: { latency: 'optimized' } } },
     {
       name: 'guardrail_config',
       request: { guardrail_config: { guardrail_identifier: 'gr-1', guardrail_version: '2', trace: 'enabled' } },
@@ -183,6 +186,12 @@ describe('toConverseInput', () => {
       { role: 'assistant', content: [{ text: 'A1' }] },
       { role: 'user', content: [{ text: 'Q2' }, { cachePoint: { type: 'default' } }] },
     ]);
+  });
+
+  test('prompt_cache with a ttl sets it on every cache point', async () => {
+    const { input } = await map({ prompt_cache: { ttl: '1h' }, messages: [{ role: 'system', content: 'S' }, { role: 'user', content: 'Q' }] });
+    expect(input.system).toEqual([{ text: 'S' }, { cachePoint: { type: 'default', ttl: '1h' } }]);
+    expect(input.messages).toEqual([{ role: 'user', content: [{ text: 'Q' }, { cachePoint: { type: 'default', ttl: '1h' } }] }]);
   });
 
   test('tool_choice none with tool history still declares the tools, as Converse requires', async () => {
