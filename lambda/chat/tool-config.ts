@@ -1,4 +1,4 @@
-import { Message, Tool, ToolChoice, ToolConfiguration, ToolSpecification } from '@aws-sdk/client-bedrock-runtime';
+import { Message, ToolChoice, ToolConfiguration, ToolSpecification } from '@aws-sdk/client-bedrock-runtime';
 import { OpenAIError } from '../errors';
 import { ChatRequest, FunctionTool } from './chat-request';
 import { hasToolBlocks } from './messages';
@@ -30,19 +30,17 @@ export function toToolConfig(request: ChatRequest, ctx: ToolConfigContext): Tool
     throw OpenAIError.invalidRequest(`tool_choice names "${choice.function.name}", which is not in tools`, 'tool_choice');
   }
 
-  if (choice === 'none' && !structured) {
-    if (!hasToolBlocks(ctx.messages)) return undefined;
-    const specs = tools.length > 0 ? tools.map(toolSpec) : placeholderSpecs(ctx.messages);
-    return { tools: specs.map((spec) => ({ toolSpec: spec })) };
-  }
-
   const offered = choice === 'none' ? [] : tools.map(toolSpec);
-  const specs: Tool[] = [...offered, ...(structured ? [structured.spec] : [])].map((spec) => ({ toolSpec: spec }));
+  const specs = [...offered, ...(structured ? [structured.spec] : [])];
   if (specs.length === 0) {
-    return hasToolBlocks(ctx.messages) ? { tools: placeholderSpecs(ctx.messages).map((spec) => ({ toolSpec: spec })) } : undefined;
+    if (!hasToolBlocks(ctx.messages)) return undefined;
+    const declared = tools.length > 0 ? tools.map(toolSpec) : placeholderSpecs(ctx.messages);
+    return { tools: declared.map((spec) => ({ toolSpec: spec })) };
   }
-  const toolChoice = chooseTool(choice, offered.length > 0, structured, ctx.claudeThinking);
-  return toolChoice ? { tools: specs, toolChoice } : { tools: specs };
+  return {
+    tools: specs.map((spec) => ({ toolSpec: spec })),
+    toolChoice: chooseTool(choice, offered.length > 0, structured, ctx.claudeThinking),
+  };
 }
 
 function chooseTool(
@@ -50,7 +48,7 @@ function chooseTool(
   clientTools: boolean,
   structured: StructuredOutput | undefined,
   claudeThinking: boolean,
-): ToolChoice | undefined {
+): ToolChoice {
   let forced: ToolChoice | undefined;
   if (typeof choice === 'object') forced = { tool: { name: choice.function.name } };
   else if (choice === 'required') forced = { any: {} };

@@ -194,9 +194,9 @@ describe('toConverseInput', () => {
     expect(input.messages).toEqual([{ role: 'user', content: [{ text: 'Q' }, { cachePoint: { type: 'default', ttl: '1h' } }] }]);
   });
 
-  test('tool_choice none with tool history still declares the tools, as Converse requires', async () => {
+  test.each([['tool_choice none', 'none' as const], ['no tools in the request', undefined]])('%s with tool history still declares the tools, as Converse requires', async (_name, choice) => {
     const { input } = await map({
-      tool_choice: 'none',
+      tool_choice: choice,
       messages: [
         { role: 'user', content: 'Weather?' },
         { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{}' } }] },
