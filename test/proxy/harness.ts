@@ -18,7 +18,7 @@ export interface HarnessOptions {
   readonly emulatorOptions?: EmulatorOptions;
   /** Share an already started emulator; the harness then leaves it running on stop. */
   readonly emulator?: BedrockEmulator;
-  /** Changes to the production dependencies (key store endpoint, HTTP protocol); Bedrock clients always target the emulator. */
+  /** Changes to the production dependencies (e.g. the key store endpoint); Bedrock clients always target the emulator. */
   readonly deps?: DepsOptions;
 }
 
