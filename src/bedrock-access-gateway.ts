@@ -41,9 +41,11 @@ export interface BedrockAccessGatewayProps {
   readonly loadBalancerSubnets?: ec2.SubnetSelection;
 
   /**
-   * Subnets of the Fargate tasks. Applies to Fargate compute only (the Lambda function runs
-   * outside the VPC: the load balancer invokes it through the Lambda API).
-   * @default - private subnets with egress if the VPC has them, else public subnets with a public IP per task
+   * Subnets of the compute. Fargate tasks get a public IP only in public subnets. A Lambda function
+   * runs in the VPC only when this is set, and then needs private subnets with a NAT gateway or VPC
+   * endpoints (for Bedrock and the key's service): without it, it runs outside the VPC and the load
+   * balancer invokes it through the Lambda API.
+   * @default - Fargate: private subnets with egress if the VPC has them, else public subnets; Lambda: outside the VPC
    */
   readonly computeSubnets?: ec2.SubnetSelection;
 
@@ -169,7 +171,7 @@ export class BedrockAccessGateway extends Construct {
     const idleTimeout = props.idleTimeout ?? Duration.seconds(600);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const extraEnvironment = props.environment ?? {};
-    validateProps(props, compute, idleTimeout, extraEnvironment);
+    validateProps(props, idleTimeout, extraEnvironment);
 
     this.vpc = props.vpc ?? createVpc(this, internetFacing, logRetention);
     const lb = new GatewayLoadBalancer(this, 'LoadBalancer', {
@@ -227,7 +229,7 @@ export class BedrockAccessGateway extends Construct {
   }
 }
 
-function validateProps(props: BedrockAccessGatewayProps, compute: GatewayCompute, idleTimeout: Duration,
+function validateProps(props: BedrockAccessGatewayProps, idleTimeout: Duration,
   environment: { [key: string]: string }): void {
   for (const name of ['defaultModel', 'defaultEmbeddingModel'] as const) {
     const value = props[name];
@@ -245,10 +247,6 @@ function validateProps(props: BedrockAccessGatewayProps, compute: GatewayCompute
           `add "${value}" to allowedModels or pick one of them`);
       }
     }
-  }
-  if (props.computeSubnets && !compute._runsInVpc) {
-    throw propError('computeSubnets', 'applies to Fargate compute only; the Lambda function runs outside the VPC', 'a subnet selection',
-      'remove computeSubnets or use GatewayCompute.fargate()');
   }
   if (!idleTimeout.isUnresolved() && (idleTimeout.toSeconds() < 1 || idleTimeout.toSeconds() > 4000)) {
     throw propError('idleTimeout', 'must be from 1 to 4000 seconds', `${idleTimeout.toSeconds()} seconds`,

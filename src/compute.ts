@@ -12,7 +12,7 @@ import { LambdaProxy } from './lambda-proxy';
 /** What the gateway hands to the compute it runs the proxy on. */
 export interface ComputeContext {
   readonly vpc: ec2.IVpc;
-  /** Subnets for the compute, when the user chose them. */
+  /** Subnets for the compute, when the user chose them (a Lambda function runs in the VPC only then). */
   readonly subnets?: ec2.SubnetSelection;
   readonly listener: elbv2.ApplicationListener;
   /** Settings for the proxy, as environment variables. */
@@ -35,6 +35,7 @@ export abstract class GatewayCompute {
   /**
    * An arm64 Lambda function (Node.js 24) registered as the load balancer's target.
    * Cheapest when idle; responses are returned whole (the load balancer buffers Lambda responses).
+   * It runs outside the VPC unless `computeSubnets` places it in (private) subnets.
    *
    * @param options function settings
    */
@@ -53,12 +54,6 @@ export abstract class GatewayCompute {
   }
 
   /**
-   * Whether this compute runs in the VPC, in subnets the user may choose (`computeSubnets`).
-   * @internal
-   */
-  public abstract readonly _runsInVpc: boolean;
-
-  /**
    * Builds the compute under `scope` and registers it with the listener.
    * @internal
    */
@@ -66,8 +61,6 @@ export abstract class GatewayCompute {
 }
 
 class LambdaCompute extends GatewayCompute {
-  public readonly _runsInVpc = false;
-
   constructor(private readonly options: LambdaComputeOptions) {
     super();
   }
@@ -79,8 +72,6 @@ class LambdaCompute extends GatewayCompute {
 }
 
 class FargateCompute extends GatewayCompute {
-  public readonly _runsInVpc = true;
-
   constructor(private readonly options: FargateComputeOptions) {
     super();
   }

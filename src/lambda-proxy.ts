@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Duration, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,18 +8,25 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LambdaComputeOptions } from './compute-options';
+import { acknowledgeLambdaNetworkInterfaces } from './nag';
 import { propError } from './validation';
 
 /** Directory of the bundled Lambda entry point (`index.handler`), from `src/` and from `lib/`. */
 const LAMBDA_ASSET = path.join(__dirname, '..', 'assets', 'lambda');
 
 export interface LambdaProxyProps extends LambdaComputeOptions {
+  readonly vpc: ec2.IVpc;
+  /** Subnets to run the function in; outside the VPC when undefined. */
+  readonly subnets?: ec2.SubnetSelection;
   readonly listener: elbv2.ApplicationListener;
   readonly environment: { [key: string]: string };
   readonly logRetention: logs.RetentionDays;
 }
 
-/** The proxy as an arm64 Lambda function, the target of the load balancer's listener. */
+/**
+ * The proxy as an arm64 Lambda function, the target of the load balancer's listener. It runs outside
+ * the VPC (the load balancer invokes it through the Lambda API) unless subnets are given.
+ */
 export class LambdaProxy extends Construct {
   public readonly function: lambda.Function;
   /** The function's role: it may write to the function's log group, and nothing else until granted. */
@@ -29,6 +37,7 @@ export class LambdaProxy extends Construct {
     const memorySize = props.memorySize ?? 1024;
     const timeout = props.timeout ?? Duration.seconds(600);
     validate(memorySize, timeout, props.reservedConcurrentExecutions);
+    validateSubnets(props.subnets);
 
     const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
     // Own role with write access to its own log group only, instead of AWSLambdaBasicExecutionRole.
@@ -37,6 +46,18 @@ export class LambdaProxy extends Construct {
       description: 'Runs the Bedrock Access Gateway proxy',
     });
     logGroup.grantWrite(this.role);
+    if (props.subnets) {
+      // What AWSLambdaVPCAccessExecutionRole grants: Lambda manages the function's network interfaces in the VPC.
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'ManageVpcNetworkInterfaces',
+        actions: [
+          'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }));
+      acknowledgeLambdaNetworkInterfaces(this.role);
+    }
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'Bedrock Access Gateway: OpenAI-compatible API for Amazon Bedrock',
@@ -49,12 +70,20 @@ export class LambdaProxy extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup,
+      ...(props.subnets ? { vpc: props.vpc, vpcSubnets: props.subnets } : {}),
       environment: props.environment,
     });
 
     props.listener.addTargets('Lambda', {
       targets: [new targets.LambdaTarget(this.function)],
     });
+  }
+}
+
+function validateSubnets(subnets: ec2.SubnetSelection | undefined): void {
+  if (subnets?.subnetType === ec2.SubnetType.PUBLIC) {
+    throw propError('computeSubnets', 'a Lambda function gets no public IP, so in public subnets it cannot reach Bedrock', 'subnetType Public',
+      'choose private subnets with a NAT gateway or VPC endpoints, or omit computeSubnets to run the function outside the VPC');
   }
 }
 

@@ -30,6 +30,15 @@ export function acknowledgeBedrockWildcards(role: IConstruct, findings: string[]
   }
 }
 
+/** The network-interface actions of a Lambda function in a VPC. */
+export function acknowledgeLambdaNetworkInterfaces(role: IConstruct): void {
+  acknowledge(role, {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'A Lambda function in a VPC needs ec2:CreateNetworkInterface and the related describe, delete and IP actions on "*", '
+      + 'as in AWSLambdaVPCAccessExecutionRole (inlined here instead of the managed policy).',
+  });
+}
+
 /** Findings on the Fargate service: settings in the environment, the execution role's ECR token wildcard. */
 export function acknowledgeFargateService(service: ecs.FargateService): void {
   acknowledge(service.taskDefinition.obtainExecutionRole(), {

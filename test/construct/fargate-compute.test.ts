@@ -158,12 +158,4 @@ describe('BedrockAccessGateway with Fargate compute', () => {
     // WHEN / THEN
     expect(() => new BedrockAccessGateway(stack, 'Gateway', { compute: GatewayCompute.fargate(options) })).toThrow(message);
   });
-
-  test('computeSubnets with Lambda compute fails, naming the prop and the fix', () => {
-    // GIVEN
-    const stack = newStack();
-    // WHEN / THEN
-    expect(() => new BedrockAccessGateway(stack, 'Gateway', { computeSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(
-      'computeSubnets: applies to Fargate compute only; the Lambda function runs outside the VPC; received a subnet selection; remove computeSubnets or use GatewayCompute.fargate()');
-  });
 });

@@ -1,8 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, test } from 'vitest';
-import { newStack, useSynthChecks } from './support';
+import { existingVpc, newStack, proxyRoleStatements, SUBNETS, useSynthChecks } from './support';
 import { BedrockAccessGateway, GatewayCompute } from '../../src';
 
 describe('BedrockAccessGateway with Lambda compute', () => {
@@ -68,6 +69,39 @@ describe('BedrockAccessGateway with Lambda compute', () => {
     expect(gateway.function).toBeDefined();
     expect(gateway.service).toBeUndefined();
     expect(gateway.grantPrincipal).toBe(gateway.function!.role);
+  });
+
+  test('computeSubnets puts the function in private subnets with inline network-interface permissions', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', { vpc: existingVpc(stack), computeSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } });
+    // THEN
+    const template = synthClean(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: SUBNETS.private, SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayLambdaFunctionSecurityGroup'), 'GroupId'] }] },
+    });
+    expect(proxyRoleStatements(template)).toContainEqual({
+      Action: [
+        'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+      ],
+      Effect: 'Allow',
+      Resource: '*',
+      Sid: 'ManageVpcNetworkInterfaces',
+    });
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('computeSubnets of public subnets fails for Lambda, naming the prop and the fix', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN / THEN
+    expect(() => new BedrockAccessGateway(stack, 'Gateway', { computeSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(
+      'computeSubnets: a Lambda function gets no public IP, so in public subnets it cannot reach Bedrock; received subnetType Public; '
+      + 'choose private subnets with a NAT gateway or VPC endpoints, or omit computeSubnets to run the function outside the VPC');
   });
 
   test.each([
