@@ -90,10 +90,10 @@ export function toOpenAIError(err: unknown): OpenAIError {
   if (err instanceof OpenAIError) return err;
   const e = err as Partial<FastifyError> & { $metadata?: unknown; $fault?: unknown; validation?: unknown[] };
   if (Array.isArray(e?.validation)) return fromValidation(e as FastifyError);
-  if (typeof e?.code === 'string' && FASTIFY_ERRORS[e.code]) return FASTIFY_ERRORS[e.code](e as FastifyError);
+  if (typeof e?.code === 'string' && Object.hasOwn(FASTIFY_ERRORS, e.code)) return FASTIFY_ERRORS[e.code](e as FastifyError);
   // AWS SDK exceptions carry $fault (those thrown inside an event stream have no $metadata); SDK timeouts have neither.
   const fromAws = e?.$fault !== undefined || e?.$metadata !== undefined || e?.name === 'TimeoutError';
-  if (typeof e?.name === 'string' && BEDROCK_ERRORS[e.name] && fromAws) {
+  if (typeof e?.name === 'string' && Object.hasOwn(BEDROCK_ERRORS, e.name) && fromAws) {
     return BEDROCK_ERRORS[e.name](String(e.message ?? ''));
   }
   return new OpenAIError(500, INTERNAL_MESSAGE);

@@ -87,6 +87,8 @@ describe('toOpenAIError', () => {
     expect(toOpenAIError(new AccessDeniedException({ message: 'arn:aws:iam::1:role/x', $metadata })).message).not.toContain('arn:');
     const lookalike = Object.assign(new Error('x'), { name: 'ValidationException' });
     expect(toOpenAIError(lookalike).status).toBe(500);
+    const inherited = Object.assign(new Error('x'), { name: 'toString', code: 'constructor', $fault: 'client' });
+    expect(toOpenAIError(inherited).status).toBe(500);
   });
 
   test('names the field of a schema validation error the way OpenAI does', () => {
