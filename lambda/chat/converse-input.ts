@@ -1,4 +1,4 @@
-import { ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
+import { ConverseRequest, Message } from '@aws-sdk/client-bedrock-runtime';
 import { ModelInfo } from '../bedrock/model-catalog';
 import { OpenAIError } from '../errors';
 import { ChatRequest } from './chat-request';
@@ -30,7 +30,12 @@ export async function toConverseInput(request: ChatRequest, ctx: ConverseInputCo
   }
   const loadImage = ctx.model && !ctx.model.inputModalities.includes('IMAGE') ? refuseImages(ctx.modelId) : ctx.loadImage;
   const { system, messages } = await toConverseConversation(request.messages, loadImage);
-  const reasoning = reasoningConfig(ctx.modelId, request.reasoning_effort, maxTokensOf(request));
+  let reasoning = reasoningConfig(ctx.modelId, request.reasoning_effort, maxTokensOf(request));
+  if (reasoning?.claudeThinking && inToolLoop(messages)) {
+    // Thinking Claude wants its signed thinking blocks back with the tool calls they led to, and OpenAI
+    // histories do not carry them: this turn runs without thinking rather than fail.
+    reasoning = undefined;
+  }
   const claudeThinking = reasoning?.claudeThinking ?? false;
   const structured = structuredOutput(request.response_format);
   if (structured && claudeThinking) {
@@ -63,6 +68,12 @@ export async function toConverseInput(request: ChatRequest, ctx: ConverseInputCo
     } : {}),
   };
   return { input, structured };
+}
+
+/** Whether the last assistant turn called tools (the conversation is inside a tool loop). */
+function inToolLoop(messages: readonly Message[]): boolean {
+  const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
+  return lastAssistant?.content?.some((block) => block.toolUse) ?? false;
 }
 
 function refuseImages(modelId: string): ImageLoader {

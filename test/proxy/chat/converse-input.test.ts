@@ -206,6 +206,19 @@ describe('toConverseInput', () => {
     expect(input.toolConfig).toEqual({ tools: [{ toolSpec: { name: 'weather', inputSchema: { json: { type: 'object' } } } }] });
   });
 
+  test('inside a tool loop Claude runs without thinking (the history cannot carry its signed thinking blocks)', async () => {
+    const toolLoop: ChatRequest['messages'] = [
+      { role: 'user', content: 'Weather?' },
+      { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
+    ];
+    const inLoop = await map({ reasoning_effort: 'high', temperature: 0.4, tools: [weather], messages: toolLoop }, SONNET_37);
+    expect(inLoop.input.additionalModelRequestFields).toBeUndefined();
+    expect(inLoop.input.inferenceConfig).toEqual({ temperature: 0.4 });
+    const afterLoop = await map({ reasoning_effort: 'high', tools: [weather], messages: [...toolLoop, { role: 'assistant', content: 'Sunny.' }, { role: 'user', content: 'And tomorrow?' }] }, SONNET_37);
+    expect(afterLoop.input.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 16384 } });
+  });
+
   test('structured output while Claude thinks asks for the answer tool in the system prompt', async () => {
     const { input, structured } = await map({
       reasoning_effort: 'low',
