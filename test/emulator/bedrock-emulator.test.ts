@@ -1,4 +1,6 @@
-import { BedrockClient, ListFoundationModelsCommand, ListInferenceProfilesCommand } from '@aws-sdk/client-bedrock';
+import {
+  BedrockClient, GetFoundationModelCommand, GetInferenceProfileCommand, ListFoundationModelsCommand, ListInferenceProfilesCommand, ResourceNotFoundException,
+} from '@aws-sdk/client-bedrock';
 import {
   BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, ConverseStreamOutput, InvokeModelCommand, ThrottlingException, ValidationException,
 } from '@aws-sdk/client-bedrock-runtime';
@@ -155,6 +157,16 @@ describe('Bedrock emulator', () => {
       expect(ids).toContain('cohere.embed-english-v3');
       expect(ids).not.toContain('amazon.nova-lite-v1:0');
       expect(out.modelSummaries![0].modelLifecycle?.status).toBe('ACTIVE');
+    });
+
+    test('GetFoundationModel and GetInferenceProfile by id or ARN; unknown ids are ResourceNotFoundException', async () => {
+      const model = await bedrock.send(new GetFoundationModelCommand({ modelIdentifier: 'amazon.nova-lite-v1:0' }));
+      expect(model.modelDetails).toMatchObject({ modelId: 'amazon.nova-lite-v1:0', inputModalities: ['TEXT', 'IMAGE', 'VIDEO'], responseStreamingSupported: true });
+      const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/team-claude-a1b2c3';
+      const profile = await bedrock.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier: arn }));
+      expect(profile).toMatchObject({ inferenceProfileId: 'team-claude-a1b2c3', type: 'APPLICATION', status: 'ACTIVE' });
+      expect(profile.models).toEqual([{ modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0' }]);
+      await expect(bedrock.send(new GetFoundationModelCommand({ modelIdentifier: 'acme.none' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     });
 
     test('ListInferenceProfiles pages and filters by type', async () => {
