@@ -1,5 +1,6 @@
 import {
-  BedrockClient, GetFoundationModelCommand, GetInferenceProfileCommand, ListFoundationModelsCommand, ListInferenceProfilesCommand, ResourceNotFoundException,
+  BedrockClient, GetFoundationModelCommand, GetInferenceProfileCommand, ListFoundationModelsCommand, ListInferenceProfilesCommand,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-bedrock';
 import {
   BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, ConverseStreamOutput, InvokeModelCommand, ThrottlingException, ValidationException,
