@@ -19,6 +19,8 @@ void deps.catalog.list().catch((err) => app.log.warn({ error: { name: err?.name 
 /** Lambda entry point for ALB target-group events. */
 export async function handler(event: ALBEvent, context: Context): Promise<ALBResult> {
   await ready;
-  const proxy = event.multiValueHeaders ? multiValue : singleValue;
-  return proxy(event, context) as Promise<ALBResult>;
+  if (!event.multiValueHeaders) return singleValue(event, context) as Promise<ALBResult>;
+  // The adapter fills both forms; the ALB expects only `multiValueHeaders` from a multi-value target group.
+  const { headers: _single, ...result } = await (multiValue(event, context) as Promise<ALBResult>);
+  return result;
 }

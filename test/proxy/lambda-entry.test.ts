@@ -51,6 +51,7 @@ describe('Lambda entry point (ALB events)', () => {
     expect(page.data.map((m) => m.id)).toContain('amazon.nova-lite-v1:0');
     if (multiValue) {
       expect(seen[0].multiValueHeaders?.['content-type']).toEqual(['application/json; charset=utf-8']);
+      expect(seen[0].headers).toBeUndefined();
     } else {
       expect(seen[0].multiValueHeaders).toBeUndefined();
       expect(seen[0].headers?.['content-type']).toBe('application/json; charset=utf-8');
