@@ -100,16 +100,19 @@ describe('server entry point over real HTTP', () => {
     const stream = await openai.chat.completions.create({ model: 'amazon.nova-lite-v1:0', stream: true, messages: [{ role: 'user', content: SECRET_PROMPT }] });
     for await (const chunk of stream) void chunk;
     await new OpenAI({ baseURL: server.baseURL, apiKey: `${KEY}-wrong`, maxRetries: 0 }).models.list().catch(() => undefined);
+    expect((await fetch(`${server.baseURL.replace('/api/v1', '')}/health`)).status).toBe(200);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
 
     const lines = server.stdout().split('\n').filter(Boolean);
     const entries = lines.map((line) => JSON.parse(line));
     const requestLogs = entries.filter((e) => e.msg === 'request completed');
-    expect(requestLogs.map((e) => [e.method, e.url, e.statusCode])).toEqual([
-      ['POST', '/api/v1/chat/completions', 200],
-      ['POST', '/api/v1/chat/completions', 200],
-      ['GET', '/api/v1/models', 401],
+    // pino levels: 30 info, 20 debug (passing health checks).
+    expect(requestLogs.map((e) => [e.method, e.url, e.statusCode, e.level])).toEqual([
+      ['POST', '/api/v1/chat/completions', 200, 30],
+      ['POST', '/api/v1/chat/completions', 200, 30],
+      ['GET', '/api/v1/models', 401, 30],
+      ['GET', '/health', 200, 20],
     ]);
     for (const entry of requestLogs) {
       expect(entry.reqId).toEqual(expect.any(String));
