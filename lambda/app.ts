@@ -5,6 +5,7 @@ import { registerClientDisconnect } from './client-disconnect';
 import { GatewayConfig } from './config';
 import { GatewayDeps } from './deps';
 import { registerErrorHandlers } from './errors';
+import { newRequestId, registerRequestIdHeader } from './request-id';
 import { chatRoutes } from './routes/chat';
 import { embeddingsRoutes } from './routes/embeddings';
 import { healthRoutes } from './routes/health';
@@ -30,12 +31,14 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
     bodyLimit: config.bodyLimitBytes,
     // Like OpenAI, reject a value of the wrong type (`"max_tokens": "100"`) instead of silently converting it.
     ajv: { customOptions: { coerceTypes: false } },
-    // ALB and Lambda add their own request ids; prefer them so logs line up.
+    // The ALB's trace id when present, so gateway and load balancer logs line up.
     requestIdHeader: 'x-amzn-trace-id',
+    genReqId: newRequestId,
   });
   registerErrorHandlers(app);
   registerClientDisconnect(app);
   registerAccessLog(app);
+  registerRequestIdHeader(app);
   app.register(healthRoutes);
   app.register(async (api) => {
     api.addHook('onRequest', requireApiKey(deps.apiKeys));
