@@ -9,7 +9,7 @@ const SERVED_LIFECYCLES = ['ACTIVE', 'LEGACY'];
 
 /**
  * The catalog from Bedrock's list APIs: foundation models with text or embedding output (ACTIVE or LEGACY) that
- * can be called on demand, system-defined cross-region profiles (`us.`, `eu.`, `apac.`, `global.` …) and
+ * can be called on demand (profile-only ones are known but not listed), system-defined cross-region profiles (`us.`, `eu.`, `apac.`, `global.` …) and
  * application profiles (by ARN). Listed once per TTL by one caller at a time; when a refresh fails the last list
  * keeps being served.
  *
@@ -24,7 +24,7 @@ export class BedrockModelCatalog implements ModelCatalog {
   }
 
   async list(): Promise<readonly ModelInfo[]> {
-    return [...(await this.cache.get()).values()];
+    return [...(await this.cache.get()).values()].filter((m) => !m.requiresProfile);
   }
 
   async find(id: string): Promise<ModelInfo | undefined> {
@@ -44,8 +44,8 @@ export class BedrockModelCatalog implements ModelCatalog {
     const catalog = new Map<string, ModelInfo>();
     for (const m of served) {
       // Profile-only models cannot be called by their bare id; their profiles are listed instead.
-      if (m.inferenceTypesSupported && !m.inferenceTypesSupported.includes('ON_DEMAND')) continue;
-      catalog.set(m.modelId!, { ...capabilities(m), id: m.modelId!, created: listedAt });
+      const requiresProfile = m.inferenceTypesSupported !== undefined && !m.inferenceTypesSupported.includes('ON_DEMAND');
+      catalog.set(m.modelId!, { ...capabilities(m), id: m.modelId!, created: listedAt, ...(requiresProfile ? { requiresProfile } : {}) });
     }
     for (const p of [...systemProfiles, ...applicationProfiles]) {
       const model = (p.models ?? []).map((target) => byArn.get(target.modelArn)).find((found) => found !== undefined);

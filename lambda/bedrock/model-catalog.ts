@@ -12,12 +12,17 @@ export interface ModelInfo {
   readonly streaming: boolean;
   /** Unix seconds the model or profile appeared, when Bedrock says (profiles); otherwise when it was listed. */
   readonly created?: number;
+  /**
+   * True for a foundation model Bedrock serves only through inference profiles: not listed, but known, so a request
+   * naming it reaches Bedrock and gets its explanation (use a profile id) instead of "no such model".
+   */
+  readonly requiresProfile?: boolean;
 }
 
 /** The models Bedrock offers in this region, listed once and cached with a TTL. */
 export interface ModelCatalog {
-  /** Every model, from cache when fresh. */
+  /** Every model clients can call by its id, from cache when fresh. */
   list(): Promise<readonly ModelInfo[]>;
-  /** One model by id, or undefined. */
+  /** One model by id (including those that require a profile), or undefined. */
   find(id: string): Promise<ModelInfo | undefined>;
 }

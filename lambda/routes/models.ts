@@ -31,7 +31,7 @@ export async function modelsRoutes(app: FastifyInstance, opts: RouteOptions): Pr
   app.get<{ Params: { '*': string } }>('/models/*', { schema: { response: { 200: modelSchema } } }, async (request) => {
     const id = request.params['*'];
     const model = await catalog.find(id);
-    if (!model) throw OpenAIError.modelNotFound(id);
+    if (!model || model.requiresProfile) throw OpenAIError.modelNotFound(id);
     return toOpenAIModel(model);
   });
 }

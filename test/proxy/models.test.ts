@@ -56,6 +56,20 @@ describe('GET /models', () => {
   });
 });
 
+describe('models Bedrock serves only through inference profiles', () => {
+  const h = useHarness();
+
+  test('are neither listed nor retrievable, but chat passes them to Bedrock, which explains what to use', async () => {
+    const bareId = 'anthropic.claude-sonnet-4-20250514-v1:0';
+    expect((await h.openai.models.list()).data.map((m) => m.id)).not.toContain(bareId);
+    expect(await h.openai.models.retrieve(bareId).catch((e) => e.status)).toBe(404);
+    const err = await h.openai.chat.completions.create({ model: bareId, messages: [{ role: 'user', content: 'hi' }] }).catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.message).toMatch(/on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile/);
+    expect(h.emulator.callsTo('Converse')[0].modelId).toBe(bareId);
+  });
+});
+
 describe('model catalog listing', () => {
   const h = useHarness({ emulatorOptions: { profilePageSize: 2 } });
 
