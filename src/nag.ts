@@ -78,8 +78,9 @@ export function acknowledgeLoadBalancer(loadBalancer: IConstruct, securityGroup:
  * `Validations.of(scope).acknowledge()`, also for finding ids holding ARNs: aws-cdk-lib before
  * aws/aws-cdk#38787 rejects ids with more than one "::" (cdklabs/cdk-nag#2359), so those are recorded
  * as the same acknowledgement metadata that `acknowledge()` writes and cdk-nag reads.
+ * Shared with the one-click templates; not part of the library's public API (not exported from the index).
  */
-function acknowledge(scope: IConstruct, acknowledgment: Acknowledgment): void {
+export function acknowledge(scope: IConstruct, acknowledgment: Acknowledgment): void {
   if (acknowledgment.id.split('::').length > 2) {
     scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [acknowledgment.id]: acknowledgment.reason });
   } else {
