@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ALBResult } from 'aws-lambda';
-import { buildSync } from 'esbuild';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { albEvent, albFetch } from './alb-events';
+import { bundleProxyEntry } from '../../scripts/bundle-proxy';
 import { BedrockEmulator } from '../emulator/bedrock-emulator';
 
 const KEY = 'sk-lambda-test';
@@ -82,8 +82,7 @@ describe('Lambda entry point (ALB events)', () => {
 
 describe('Lambda entry point with bad configuration', () => {
   test('fails its init with a message naming the variable', () => {
-    const bundle = join(mkdtempSync(join(tmpdir(), 'gateway-lambda-')), 'index.js');
-    buildSync({ entryPoints: [join(__dirname, '..', '..', 'lambda', 'lambda.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+    const bundle = bundleProxyEntry('lambda', mkdtempSync(join(tmpdir(), 'gateway-lambda-')));
     const init = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(bundle)})`], {
       env: { PATH: process.env.PATH, API_KEY: 'k', MODEL_ALIASES: '[1]' }, encoding: 'utf8',
     });

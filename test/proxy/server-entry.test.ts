@@ -1,81 +1,30 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { ServerProcess, startServerProcess } from './server-process';
+import { bundleProxyEntry } from '../../scripts/bundle-proxy';
 import { BedrockEmulator } from '../emulator/bedrock-emulator';
 
 const KEY = 'sk-server-entry-secret';
 const SECRET_PROMPT = 'PROMPT-7f3a-confidential';
 
-/** Bundles lambda/server.ts the way the container asset is built. */
-function bundleServer(): string {
-  const outfile = join(mkdtempSync(join(tmpdir(), 'gateway-server-')), 'server.js');
-  buildSync({
-    entryPoints: [join(__dirname, '..', '..', 'lambda', 'server.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-  });
-  return outfile;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface RunningServer {
-  readonly child: ChildProcess;
-  readonly baseURL: string;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-async function startServer(script: string, env: Record<string, string>): Promise<RunningServer> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [script], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { err += d; });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 15_000;
-  while (!out.includes('Server listening')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${out}${err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, baseURL: `http://127.0.0.1:${port}/api/v1`, stdout: () => out, stderr: () => err, exited };
-}
-
 describe('server entry point over real HTTP', () => {
   let emulator: BedrockEmulator;
   let script: string;
   let env: Record<string, string>;
-  const running: RunningServer[] = [];
+  const running: ServerProcess[] = [];
   const start = async (extra: Record<string, string> = {}) => {
-    const server = await startServer(script, { ...env, ...extra });
+    const server = await startServerProcess(script, { ...env, ...extra });
     running.push(server);
     return server;
   };
 
   beforeAll(async () => {
     emulator = await BedrockEmulator.start();
-    script = bundleServer();
+    script = bundleProxyEntry('server', mkdtempSync(join(tmpdir(), 'gateway-server-')));
     env = {
       API_KEY: KEY,
       AWS_REGION: 'us-east-1',
@@ -100,7 +49,7 @@ describe('server entry point over real HTTP', () => {
     const stream = await openai.chat.completions.create({ model: 'amazon.nova-lite-v1:0', stream: true, messages: [{ role: 'user', content: SECRET_PROMPT }] });
     for await (const chunk of stream) void chunk;
     await new OpenAI({ baseURL: server.baseURL, apiKey: `${KEY}-wrong`, maxRetries: 0 }).models.list().catch(() => undefined);
-    expect((await fetch(`${server.baseURL.replace('/api/v1', '')}/health`)).status).toBe(200);
+    expect((await fetch(`${server.origin}/health`)).status).toBe(200);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
 
@@ -150,7 +99,7 @@ describe('server entry point over real HTTP', () => {
     expect(signalled).toBe(true);
     expect(text).toBe('first second third');
     expect(await server.exited).toBe(0);
-    const after = await fetch(`${server.baseURL.replace('/api/v1', '')}/health`).catch((e) => e);
+    const after = await fetch(`${server.origin}/health`).catch((e) => e);
     expect(after).toBeInstanceOf(Error);
   });
 

@@ -1,0 +1,48 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A bundled server entry point running as its own process on a loopback port. */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  /** e.g. http://127.0.0.1:41234/api/v1 */
+  readonly baseURL: string;
+  /** e.g. http://127.0.0.1:41234 */
+  readonly origin: string;
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `node script` with only PATH, HOST, PORT and `env` in its environment; resolves once it listens. */
+export async function startServerProcess(script: string, env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { err += d; });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 15_000;
+  while (!out.includes('Server listening')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      throw new Error(`server did not start:\n${out}${err}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const origin = `http://127.0.0.1:${port}`;
+  return { child, baseURL: `${origin}/api/v1`, origin, stdout: () => out, stderr: () => err, exited };
+}
