@@ -30,7 +30,8 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
     disableRequestLogging: true,
     bodyLimit: config.bodyLimitBytes,
     // Like OpenAI, reject a value of the wrong type (`"max_tokens": "100"`) instead of silently converting it.
-    ajv: { customOptions: { coerceTypes: false } },
+    // Union types (`"content": string | parts[]`) are how OpenAI's schema is written; Ajv's strict mode only warns about them.
+    ajv: { customOptions: { coerceTypes: false, allowUnionTypes: true } },
     // The ALB's trace id when present, so gateway and load balancer logs line up.
     requestIdHeader: 'x-amzn-trace-id',
     genReqId: newRequestId,

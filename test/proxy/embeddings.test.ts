@@ -69,6 +69,7 @@ describe('POST /embeddings', () => {
       [{ input: 'a' }, 'model', /is required/],
       [{ model: 'amazon.titan-embed-text-v2:0', input: 'a', dimensions: '256' }, 'dimensions', /must be integer/], // no type coercion
       [{ model: 42, input: 'a' }, 'model', /must be string/],
+      [{ model: 'cohere.embed-english-v3', input: 5 }, 'input', /must be string,array/],
     ];
     for (const [body, param, message] of cases) {
       const err = await h.openai.embeddings.create(body as never).catch((e) => e);

@@ -213,6 +213,9 @@ describe('POST /chat/completions', () => {
     ['temperature out of range', 400, 'temperature', { model: SONNET, messages: [{ role: 'user', content: 'x' }], temperature: 7 }],
     ['an image for a text-only model', 400, 'messages[0].content[0].image_url.url', { model: LLAMA, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${PNG.toString('base64')}` } }] }] }],
     ['an embedding model', 400, 'model', { model: 'cohere.embed-english-v3', messages: [{ role: 'user', content: 'x' }] }],
+    ['content neither text nor parts', 400, 'messages[0].content', { model: SONNET, messages: [{ role: 'user', content: 5 }] }],
+    ['stop neither text nor a list', 400, 'stop', { model: SONNET, messages: [{ role: 'user', content: 'x' }], stop: 5 }],
+    ['prompt_cache neither a flag nor settings', 400, 'prompt_cache', { model: SONNET, messages: [{ role: 'user', content: 'x' }], prompt_cache: 'yes' }],
   ])('%s → %i naming the field, without calling Bedrock', async (_name, status, param, body) => {
     const error = await apiError(h.openai.chat.completions.create(body as never));
     expect(error.status).toBe(status);
