@@ -21,15 +21,7 @@ export async function* sseEvents(
   } catch (err) {
     if (clientGone.aborted) return;
     onError(err);
-    yield sseErrorEvent(withMetadata(err));
+    yield sseErrorEvent(err);
   }
 }
 
-/**
- * Exceptions inside an event stream come without `$metadata`, by which toOpenAIError recognises Bedrock
- * errors; an empty one makes them map exactly like the same error outside a stream.
- */
-function withMetadata(err: unknown): unknown {
-  const e = err as { $fault?: unknown; $metadata?: unknown } | undefined;
-  return e?.$fault !== undefined && e.$metadata === undefined ? Object.assign(e, { $metadata: {} }) : err;
-}
