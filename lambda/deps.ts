@@ -1,6 +1,7 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { ApiKeyVerifier } from './auth/api-key-verifier';
 import { ModelCatalog } from './bedrock/model-catalog';
+import { RemoteImageFetcher } from './chat/image-source';
 
 /** What the routes need from outside the process; injected so tests can point them at emulators. */
 export interface GatewayDeps {
@@ -10,5 +11,7 @@ export interface GatewayDeps {
   readonly catalog: ModelCatalog;
   /** Checks a presented Bearer key. */
   readonly apiKeys: ApiKeyVerifier;
+  /** Fetches `https:` image URLs in chat messages. @default guardedImageFetcher(): public addresses only */
+  readonly fetchImage?: RemoteImageFetcher;
 }
 

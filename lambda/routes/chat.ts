@@ -9,21 +9,16 @@ import { ChunkMapper } from '../chat/chunks';
 import { toChatCompletion } from '../chat/completion';
 import { toConverseInput } from '../chat/converse-input';
 import { guardedImageFetcher } from '../chat/image-fetcher';
-import { imageLoader, RemoteImageFetcher } from '../chat/image-source';
+import { imageLoader } from '../chat/image-source';
 import { asModelNotFound } from '../chat/model-not-found';
 import { sseEvents } from '../chat/sse';
 import { OpenAIError } from '../errors';
 import { RouteOptions } from './route-options';
 
-export interface ChatRouteOptions extends RouteOptions {
-  /** Fetches `https:` image URLs. @default guardedImageFetcher(): public addresses only */
-  readonly fetchImage?: RemoteImageFetcher;
-}
-
 /** `POST /chat/completions` on Converse / ConverseStream (registered under the route prefix, behind auth). */
-export async function chatRoutes(app: FastifyInstance, opts: ChatRouteOptions): Promise<void> {
-  const { runtime, catalog } = opts.deps;
-  const loadImage = imageLoader(opts.fetchImage ?? guardedImageFetcher());
+export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
+  const { runtime, catalog, fetchImage } = opts.deps;
+  const loadImage = imageLoader(fetchImage ?? guardedImageFetcher());
 
   app.post('/chat/completions', { schema: { body: chatRequestSchema } }, async (request, reply) => {
     const body = request.body as ChatRequest;

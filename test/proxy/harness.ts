@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { build } from '../../lambda/app';
 import { GatewayConfig, loadConfig } from '../../lambda/config';
 import { createDeps, DepsOptions } from '../../lambda/create-deps';
+import { RemoteImageFetcher } from '../../lambda/chat/image-source';
 import { GatewayDeps } from '../../lambda/deps';
 import { BedrockEmulator, EmulatorOptions } from '../emulator/bedrock-emulator';
 
@@ -20,6 +21,8 @@ export interface HarnessOptions {
   readonly emulator?: BedrockEmulator;
   /** Changes to the production dependencies (e.g. the key store endpoint); Bedrock clients always target the emulator. */
   readonly deps?: DepsOptions;
+  /** Replaces the gateway's https image fetcher (the production one reaches public addresses only). */
+  readonly fetchImage?: RemoteImageFetcher;
 }
 
 /** A gateway on a random loopback port, wired to a Bedrock emulator with the real AWS SDK clients. */
@@ -46,11 +49,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const env = options.env ?? {};
   const keySourceGiven = ['API_KEY', 'API_KEY_SECRET_ARN', 'API_KEY_PARAM_NAME'].some((name) => name in env);
   const config = loadConfig({ ...(keySourceGiven ? {} : { API_KEY: TEST_API_KEY }), LOG_LEVEL: 'info', ...env });
-  const deps = createDeps(config, {
-    ...options.deps,
-    // One attempt: tests see exactly the calls they script, and error mapping is not hidden behind retries.
-    bedrock: { ...emulator.clientConfig, maxAttempts: 1, ...options.deps?.bedrock },
-  });
+  const deps: GatewayDeps = {
+    ...createDeps(config, {
+      ...options.deps,
+      // One attempt: tests see exactly the calls they script, and error mapping is not hidden behind retries.
+      bedrock: { ...emulator.clientConfig, maxAttempts: 1, ...options.deps?.bedrock },
+    }),
+    ...(options.fetchImage ? { fetchImage: options.fetchImage } : {}),
+  };
   const logs: Record<string, unknown>[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, done) {

@@ -250,3 +250,24 @@ describe('POST /chat/completions', () => {
     expect(error.error).toMatchObject({ message: expect.any(String), type: expect.any(String) });
   });
 });
+
+describe('POST /chat/completions with an injected image fetcher', () => {
+  const fetched: Array<[string, string]> = [];
+  const h = useHarness({
+    fetchImage: async (url, param) => {
+      fetched.push([url.href, param]);
+      return PNG;
+    },
+  });
+
+  test('https image URLs go through the gateway\'s fetcher; the bytes reach Bedrock', async () => {
+    await h.openai.chat.completions.create({
+      model: SONNET,
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://images.example.test/cat.png' } }] }],
+    });
+    expect(fetched).toEqual([['https://images.example.test/cat.png', 'messages[0].content[0].image_url.url']]);
+    expect(h.emulator.callsTo('Converse')[0].body.messages[0].content).toEqual([
+      { image: { format: 'png', source: { bytes: PNG.toString('base64') } } },
+    ]);
+  });
+});
