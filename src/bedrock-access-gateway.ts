@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { ApiKeySource } from './api-key-source';
 import { bedrockPolicyStatements, bedrockWildcardFindings, validateAllowedModels } from './bedrock-policy';
 import { GatewayCompute } from './compute';
+import { GatewayDefaults } from './gateway-defaults';
 import { GatewayLoadBalancer } from './load-balancer';
 import { acknowledgeBedrockWildcards, acknowledgeLoadBalancer } from './nag';
 import { createVpc, loadBalancerSubnets } from './network';
@@ -63,13 +64,13 @@ export interface BedrockAccessGatewayProps {
 
   /**
    * Bedrock model (or inference profile) used for chat requests naming an OpenAI model (`gpt-*`) or none.
-   * @default - the proxy's default
+   * @default GatewayDefaults.CHAT_MODEL
    */
   readonly defaultModel?: string;
 
   /**
    * Bedrock model used for embedding requests naming an OpenAI model (`text-embedding-*`).
-   * @default - the proxy's default
+   * @default GatewayDefaults.EMBEDDING_MODEL
    */
   readonly defaultEmbeddingModel?: string;
 
@@ -77,6 +78,7 @@ export interface BedrockAccessGatewayProps {
    * Models the gateway may invoke: model ids (`anthropic.claude-…`), cross-region inference
    * profile ids (`us.anthropic.claude-…`) or ARNs (e.g. application inference profiles; also list
    * the model ids behind them). Narrows the IAM policy; Bedrock refuses every other model.
+   * The default models (`defaultModel`, `defaultEmbeddingModel` or their defaults) must be among them.
    * @default - every foundation model and inference profile
    */
   readonly allowedModels?: string[];
@@ -171,7 +173,11 @@ export class BedrockAccessGateway extends Construct {
     const idleTimeout = props.idleTimeout ?? Duration.seconds(600);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const extraEnvironment = props.environment ?? {};
-    validateProps(props, idleTimeout, extraEnvironment);
+    const models: DefaultModels = {
+      defaultModel: props.defaultModel ?? GatewayDefaults.CHAT_MODEL,
+      defaultEmbeddingModel: props.defaultEmbeddingModel ?? GatewayDefaults.EMBEDDING_MODEL,
+    };
+    validateProps(props, models, idleTimeout, extraEnvironment);
 
     this.vpc = props.vpc ?? createVpc(this, internetFacing, logRetention);
     const lb = new GatewayLoadBalancer(this, 'LoadBalancer', {
@@ -197,8 +203,8 @@ export class BedrockAccessGateway extends Construct {
       environment: {
         ...extraEnvironment,
         ...key.environment,
-        ...(props.defaultModel === undefined ? {} : { DEFAULT_MODEL: props.defaultModel }),
-        ...(props.defaultEmbeddingModel === undefined ? {} : { DEFAULT_EMBEDDING_MODEL: props.defaultEmbeddingModel }),
+        DEFAULT_MODEL: models.defaultModel,
+        DEFAULT_EMBEDDING_MODEL: models.defaultEmbeddingModel,
       },
       logRetention,
     });
@@ -229,23 +235,32 @@ export class BedrockAccessGateway extends Construct {
   }
 }
 
-function validateProps(props: BedrockAccessGatewayProps, idleTimeout: Duration,
+/** The models the proxy falls back to: the props, or the construct's defaults. */
+interface DefaultModels {
+  readonly defaultModel: string;
+  readonly defaultEmbeddingModel: string;
+}
+
+function validateProps(props: BedrockAccessGatewayProps, models: DefaultModels, idleTimeout: Duration,
   environment: { [key: string]: string }): void {
   for (const name of ['defaultModel', 'defaultEmbeddingModel'] as const) {
-    const value = props[name];
-    if (value !== undefined && !Token.isUnresolved(value) && value.trim() === '') {
-      throw propError(name, 'must not be empty', `"${value}"`, 'name a Bedrock model id or omit it to use the proxy\'s default');
+    const value = models[name];
+    if (!Token.isUnresolved(value) && value.trim() === '') {
+      throw propError(name, 'must not be empty', `"${value}"`, 'name a Bedrock model id or omit it to use the GatewayDefaults model');
     }
   }
   validateAllowedModels(props.allowedModels);
   const allowed = props.allowedModels;
   if (allowed && !allowed.some((id) => Token.isUnresolved(id))) {
     for (const name of ['defaultModel', 'defaultEmbeddingModel'] as const) {
-      const value = props[name];
-      if (value !== undefined && !Token.isUnresolved(value) && !allowed.includes(value)) {
-        throw propError(name, 'must be one of allowedModels, or the gateway may not invoke it', `"${value}"`,
-          `add "${value}" to allowedModels or pick one of them`);
+      const value = models[name];
+      if (Token.isUnresolved(value) || allowed.includes(value)) continue;
+      if (props[name] === undefined) {
+        throw propError(name, 'is not set and its default is not one of allowedModels, so the gateway may not invoke it', `"${value}"`,
+          `set ${name} to one of allowedModels, or add "${value}" to them`);
       }
+      throw propError(name, 'must be one of allowedModels, or the gateway may not invoke it', `"${value}"`,
+        `add "${value}" to allowedModels or pick one of them`);
     }
   }
   if (!idleTimeout.isUnresolved() && (idleTimeout.toSeconds() < 1 || idleTimeout.toSeconds() > 4000)) {

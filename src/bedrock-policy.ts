@@ -60,8 +60,8 @@ export function validateAllowedModels(allowedModels: string[] | undefined): void
 
 function invokeResources(arn: ArnParts, allowedModels?: string[]): string[] {
   if (!allowedModels) {
-    // Cross-region profiles route to the foundation model in other regions, so any region.
-    return [foundationModelArn(arn, '*', '*'), ...profileWildcards(arn)];
+    // Cross-region profiles route to the foundation model in other regions, so any region; global ones name it without a region.
+    return [foundationModelArn(arn, '*', '*'), foundationModelArn(arn, '', '*'), ...profileWildcards(arn)];
   }
   return allowedModels.flatMap((id) => modelResources(arn, id));
 }
@@ -76,14 +76,19 @@ function profileWildcards(arn: ArnParts): string[] {
 /**
  * IAM resources for one allowed model: a model id (or token) → that foundation model in this region;
  * a cross-region profile id → the profile in this region plus its foundation model in any region
- * (the profile routes requests to other regions); an ARN (e.g. an application inference profile) → as is.
+ * (the profile routes requests to other regions) and, for a global profile, the region-less foundation-model
+ * ARN that Bedrock authorizes global requests against; an ARN (e.g. an application inference profile) → as is.
  */
 function modelResources(arn: ArnParts, id: string): string[] {
   if (!Token.isUnresolved(id)) {
     if (id.startsWith('arn:')) return [id];
     const profile = PROFILE_PREFIX.exec(id);
     if (profile) {
-      return [`arn:${arn.partition}:bedrock:${arn.region}:${arn.account}:inference-profile/${id}`, foundationModelArn(arn, '*', profile[2])];
+      return [
+        `arn:${arn.partition}:bedrock:${arn.region}:${arn.account}:inference-profile/${id}`,
+        foundationModelArn(arn, '*', profile[2]),
+        ...(profile[1] === 'global' ? [foundationModelArn(arn, '', profile[2])] : []),
+      ];
     }
   }
   return [foundationModelArn(arn, arn.region, id)];

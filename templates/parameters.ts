@@ -52,14 +52,14 @@ export function declareParameters(stack: Stack, variant: TemplateVariant, defaul
       description: 'Bedrock model or inference profile used for "gpt-*" model names and requests that name no model.',
       default: defaults.defaultModel,
       allowedPattern: MODEL_ID,
-      constraintDescription: 'must be a Bedrock model id, inference profile id or ARN, without spaces, e.g. us.anthropic.claude-sonnet-4-20250514-v1:0',
+      constraintDescription: 'must be a Bedrock model id, inference profile id or ARN, without spaces, e.g. global.anthropic.claude-sonnet-4-6',
     }),
     defaultEmbeddingModel: new CfnParameter(stack, 'DefaultEmbeddingModel', {
       type: 'String',
       description: 'Bedrock embedding model used for "text-embedding-*" model names.',
       default: defaults.defaultEmbeddingModel,
       allowedPattern: MODEL_ID,
-      constraintDescription: 'must be a Bedrock embedding model id without spaces, e.g. cohere.embed-multilingual-v3',
+      constraintDescription: 'must be a Bedrock embedding model id without spaces, e.g. amazon.titan-embed-text-v2:0',
     }),
     loadBalancerScheme: new CfnParameter(stack, 'LoadBalancerScheme', {
       type: 'String',

@@ -1,7 +1,7 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import { describe, expect, test } from 'vitest';
 import { cfnArn, newStack, proxyRoleStatements, useSynthChecks } from './support';
-import { BedrockAccessGateway, GatewayCompute } from '../../src';
+import { BedrockAccessGateway, GatewayCompute, GatewayDefaults } from '../../src';
 
 const REGION = { Ref: 'AWS::Region' };
 const ACCOUNT = { Ref: 'AWS::AccountId' };
@@ -34,7 +34,8 @@ describe('BedrockAccessGateway Bedrock permissions', () => {
       {
         Action: INVOKE,
         Effect: 'Allow',
-        Resource: [cfnArn(':bedrock:*::foundation-model/*'), ...PROFILES],
+        // Global profiles are authorized against the region-less foundation-model ARN.
+        Resource: [cfnArn(':bedrock:*::foundation-model/*'), cfnArn(':bedrock:::foundation-model/*'), ...PROFILES],
         Sid: 'InvokeModels',
       },
       LIST,
@@ -51,7 +52,7 @@ describe('BedrockAccessGateway Bedrock permissions', () => {
     const appProfile = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123';
     // WHEN
     new BedrockAccessGateway(stack, 'Gateway', {
-      allowedModels: ['anthropic.claude-3-haiku-20240307-v1:0', 'us.anthropic.claude-sonnet-4-20250514-v1:0', appProfile],
+      allowedModels: ['amazon.titan-embed-text-v2:0', 'us.anthropic.claude-sonnet-4-20250514-v1:0', appProfile],
       defaultModel: 'us.anthropic.claude-sonnet-4-20250514-v1:0',
     });
     // THEN
@@ -61,10 +62,33 @@ describe('BedrockAccessGateway Bedrock permissions', () => {
         Action: INVOKE,
         Effect: 'Allow',
         Resource: [
-          cfnArn(':bedrock:', REGION, '::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'),
+          cfnArn(':bedrock:', REGION, '::foundation-model/amazon.titan-embed-text-v2:0'),
           cfnArn(':bedrock:', REGION, ':', ACCOUNT, ':inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0'),
           cfnArn(':bedrock:*::foundation-model/anthropic.claude-sonnet-4-20250514-v1:0'),
           appProfile,
+        ],
+        Sid: 'InvokeModels',
+      },
+      LIST,
+    ]);
+  });
+
+  test('a global profile also grants its region-less foundation-model ARN; the default models need no model props when allowed', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', { allowedModels: [GatewayDefaults.CHAT_MODEL, GatewayDefaults.EMBEDDING_MODEL] });
+    // THEN
+    const template = synthClean(stack);
+    expect(bedrockStatements(proxyRoleStatements(template))).toEqual([
+      {
+        Action: INVOKE,
+        Effect: 'Allow',
+        Resource: [
+          cfnArn(':bedrock:', REGION, ':', ACCOUNT, ':inference-profile/global.anthropic.claude-sonnet-4-6'),
+          cfnArn(':bedrock:*::foundation-model/anthropic.claude-sonnet-4-6'),
+          cfnArn(':bedrock:::foundation-model/anthropic.claude-sonnet-4-6'),
+          cfnArn(':bedrock:', REGION, '::foundation-model/amazon.titan-embed-text-v2:0'),
         ],
         Sid: 'InvokeModels',
       },
@@ -91,8 +115,12 @@ describe('BedrockAccessGateway Bedrock permissions', () => {
     [{ allowedModels: ['amazon.nova-pro-v1:0', ' '] }, 'allowedModels: model ids must not be empty; received " "; remove the empty entry'],
     [{ allowedModels: ['amazon.nova-pro-v1:0'], defaultModel: 'amazon.nova-lite-v1:0' },
       'defaultModel: must be one of allowedModels, or the gateway may not invoke it; received "amazon.nova-lite-v1:0"; add "amazon.nova-lite-v1:0" to allowedModels or pick one of them'],
-    [{ allowedModels: ['amazon.nova-pro-v1:0'], defaultEmbeddingModel: 'amazon.titan-embed-text-v2:0' },
-      'defaultEmbeddingModel: must be one of allowedModels, or the gateway may not invoke it; received "amazon.titan-embed-text-v2:0"; add "amazon.titan-embed-text-v2:0" to allowedModels or pick one of them'],
+    [{ allowedModels: ['amazon.nova-pro-v1:0'], defaultModel: 'amazon.nova-pro-v1:0', defaultEmbeddingModel: 'cohere.embed-english-v3' },
+      'defaultEmbeddingModel: must be one of allowedModels, or the gateway may not invoke it; received "cohere.embed-english-v3"; add "cohere.embed-english-v3" to allowedModels or pick one of them'],
+    [{ allowedModels: ['amazon.nova-pro-v1:0', 'amazon.titan-embed-text-v2:0'] },
+      'defaultModel: is not set and its default is not one of allowedModels, so the gateway may not invoke it; received "global.anthropic.claude-sonnet-4-6"; set defaultModel to one of allowedModels, or add "global.anthropic.claude-sonnet-4-6" to them'],
+    [{ allowedModels: ['amazon.nova-pro-v1:0'], defaultModel: 'amazon.nova-pro-v1:0' },
+      'defaultEmbeddingModel: is not set and its default is not one of allowedModels, so the gateway may not invoke it; received "amazon.titan-embed-text-v2:0"; set defaultEmbeddingModel to one of allowedModels, or add "amazon.titan-embed-text-v2:0" to them'],
   ])('invalid props %o fail at construction', (props, message) => {
     // GIVEN
     const stack = newStack();

@@ -18,6 +18,7 @@ describe('cdk-nag acknowledgements', () => {
     ['Lambda', GatewayCompute.lambda(), [
       'AwsSolutions-SMG4 at Stack/Gateway/ApiKeySecret',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*] at Stack/Gateway/Lambda/Role',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:::foundation-model/*] at Stack/Gateway/Lambda/Role',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/*] at Stack/Gateway/Lambda/Role',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:application-inference-profile/*] at Stack/Gateway/Lambda/Role',
       'AwsSolutions-IAM5[Resource::*] at Stack/Gateway/Lambda/Role',
@@ -29,6 +30,7 @@ describe('cdk-nag acknowledgements', () => {
       'AwsSolutions-IAM5[Resource::*] at Stack/Gateway/Fargate/TaskDefinition/ExecutionRole',
       'AwsSolutions-ECS2 at Stack/Gateway/Fargate/TaskDefinition',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*] at Stack/Gateway/Fargate/TaskDefinition/TaskRole',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:::foundation-model/*] at Stack/Gateway/Fargate/TaskDefinition/TaskRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:inference-profile/*] at Stack/Gateway/Fargate/TaskDefinition/TaskRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:<AWS::Region>:<AWS::AccountId>:application-inference-profile/*] at Stack/Gateway/Fargate/TaskDefinition/TaskRole',
       'AwsSolutions-IAM5[Resource::*] at Stack/Gateway/Fargate/TaskDefinition/TaskRole',
@@ -51,7 +53,8 @@ describe('cdk-nag acknowledgements', () => {
     const stack = newStack();
     // WHEN
     new BedrockAccessGateway(stack, 'Gateway', {
-      allowedModels: ['amazon.nova-pro-v1:0'],
+      allowedModels: ['amazon.nova-pro-v1:0', 'amazon.titan-embed-text-v2:0'],
+      defaultModel: 'amazon.nova-pro-v1:0',
       ingressPeers: [ec2.Peer.ipv4('10.0.0.0/8')],
     });
     // THEN

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, test } from 'vitest';
 import { newStack, useSynthChecks } from './support';
-import { BedrockAccessGateway, GatewayCompute } from '../../src';
+import { BedrockAccessGateway, GatewayCompute, GatewayDefaults } from '../../src';
 
 describe('BedrockAccessGateway settings handed to the proxy', () => {
   const synthClean = useSynthChecks();
@@ -28,6 +28,22 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
     });
   });
 
+  test('without model props the proxy gets the construct\'s default models, not its own built-in ones', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway');
+    // THEN
+    synthClean(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          DEFAULT_MODEL: 'global.anthropic.claude-sonnet-4-6',
+          DEFAULT_EMBEDDING_MODEL: 'amazon.titan-embed-text-v2:0',
+        }),
+      },
+    });
+  });
+
   test('the Fargate proxy gets the same settings plus PORT', () => {
     // GIVEN
     const stack = newStack();
@@ -44,6 +60,7 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
           { Name: 'LOG_LEVEL', Value: 'warn' },
           { Name: 'API_KEY_SECRET_ARN', Value: Match.anyValue() },
           { Name: 'DEFAULT_MODEL', Value: 'amazon.nova-pro-v1:0' },
+          { Name: 'DEFAULT_EMBEDDING_MODEL', Value: GatewayDefaults.EMBEDDING_MODEL },
           { Name: 'PORT', Value: '8080' },
         ],
       })],
@@ -51,8 +68,8 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
   });
 
   test.each([
-    [{ defaultModel: '' }, 'defaultModel: must not be empty; received ""; name a Bedrock model id or omit it to use the proxy\'s default'],
-    [{ defaultEmbeddingModel: ' ' }, 'defaultEmbeddingModel: must not be empty; received " "; name a Bedrock model id or omit it to use the proxy\'s default'],
+    [{ defaultModel: '' }, 'defaultModel: must not be empty; received ""; name a Bedrock model id or omit it to use the GatewayDefaults model'],
+    [{ defaultEmbeddingModel: ' ' }, 'defaultEmbeddingModel: must not be empty; received " "; name a Bedrock model id or omit it to use the GatewayDefaults model'],
     [{ environment: { DEFAULT_MODEL: 'x', PORT: '1' } },
       'environment: sets variables the construct manages; received DEFAULT_MODEL, PORT; use the apiKey, defaultModel, defaultEmbeddingModel or compute props instead'],
     [{ environment: { API_KEY: 'sk-123' } },

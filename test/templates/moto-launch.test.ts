@@ -14,6 +14,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { synthesizeToTempDir, SynthesizedTemplates } from './support';
+import { GatewayDefaults } from '../../src';
 import { TEMPLATE_VARIANTS, TemplateVariant } from '../../templates/variants';
 import { Moto, motoAvailable, startMoto } from '../support/moto';
 
@@ -153,7 +154,8 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
       expect(fn.Environment!.Variables).toMatchObject({
         ...(variant.apiKey === 'secret' ? { API_KEY_SECRET_ARN: secretArn } : { API_KEY_PARAM_NAME: parameterName }),
         DEFAULT_MODEL: 'us.anthropic.claude-sonnet-4-20250514-v1:0',
-        DEFAULT_EMBEDDING_MODEL: 'cohere.embed-multilingual-v3',
+        // The parameter's default: the construct's default embedding model.
+        DEFAULT_EMBEDDING_MODEL: GatewayDefaults.EMBEDDING_MODEL,
       });
     } else {
       expect([targetGroup.TargetType, targetGroup.Port, targetGroup.HealthCheckPath]).toEqual(['ip', 8080, '/health']);

@@ -43,6 +43,7 @@ const CASES: { [parameter: string]: { good: string[]; bad: string[] } } = {
     good: [
       'anthropic.claude-3-sonnet-20240229-v1:0',
       'us.anthropic.claude-sonnet-4-20250514-v1:0',
+      'global.anthropic.claude-sonnet-4-6',
       'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6',
     ],
     bad: ['', ' ', ' anthropic.claude-3-sonnet-20240229-v1:0', 'claude sonnet', '-leading-dash'],
