@@ -35,6 +35,8 @@ export interface GatewayConfig {
   readonly bodyLimitBytes: number;
   /** Longest a single Bedrock call may take before the client gets 504 (BEDROCK_TIMEOUT_SECONDS). */
   readonly bedrockTimeoutMs: number;
+  /** How long the server entry point waits for in-flight requests on SIGTERM before cutting them off (SHUTDOWN_TIMEOUT_SECONDS). */
+  readonly shutdownTimeoutMs: number;
 }
 
 /** A configuration problem; the message names the variable. */
@@ -71,6 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     logLevel,
     bodyLimitBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     bedrockTimeoutMs: integer(env, 'BEDROCK_TIMEOUT_SECONDS', 600, 1, 3600) * 1000,
+    // ECS sends SIGKILL 30 s after SIGTERM by default (its stopTimeout, at most 120 s): finish before that.
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 0, 120) * 1000,
   };
 }
 

@@ -1,25 +1,27 @@
 import { build } from './app';
 import { loadConfig } from './config';
 import { createDeps } from './create-deps';
+import { gracefulClose } from './graceful-close';
 
 /**
  * Long-running entry point (Fargate, local runs): listens on HOST:PORT. On SIGTERM (ECS stopping the task) or SIGINT
- * it stops accepting connections and exits once in-flight requests, streams included, have finished.
+ * it stops accepting connections, closes idle ones and exits once in-flight requests, streams included, have
+ * finished, or after SHUTDOWN_TIMEOUT_SECONDS (below ECS's 30 s stop timeout) with whatever is left cut off.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
   const deps = createDeps(config);
   const app = build(config, deps);
+  const close = gracefulClose(app);
   await app.listen({ host: config.host, port: config.port });
   void deps.catalog.list().catch((err) => app.log.warn({ error: { name: err?.name } }, 'model list not loaded at start; retried on demand'));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, 'draining in-flight requests before exit');
-      // Keep-alive connections that go idle once their request finishes would hold close() open until they time out.
-      setInterval(() => app.server.closeIdleConnections(), 100).unref();
-      void app.close().then(() => {
+      void close(config.shutdownTimeoutMs).then((outcome) => {
+        if (outcome === 'forced') app.log.warn('shutdown timeout reached; open requests were cut off');
         app.log.info('stopped');
-        process.exit(0);
+        process.exit(outcome === 'drained' ? 0 : 1);
       });
     });
   }

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       bodyLimitBytes: 10 * 1024 * 1024,
       bedrockTimeoutMs: 600_000,
+      shutdownTimeoutMs: 25_000,
     });
   });
 
@@ -42,6 +43,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'warn',
       MAX_REQUEST_BODY_BYTES: '2048',
       BEDROCK_TIMEOUT_SECONDS: '30',
+      SHUTDOWN_TIMEOUT_SECONDS: '5',
     });
     expect(config).toMatchObject({
       routePrefix: '/v1',
@@ -55,6 +57,7 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       bodyLimitBytes: 2048,
       bedrockTimeoutMs: 30_000,
+      shutdownTimeoutMs: 5000,
     });
   });
 
@@ -68,6 +71,7 @@ describe('loadConfig', () => {
     [{ API_KEY: 'k', MODEL_ALIASES: '{"fast":1}' }, 'MODEL_ALIASES: must be a JSON object mapping names to non-empty model id strings'],
     [{ API_KEY: 'k', LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent; received "verbose"'],
     [{ API_KEY: 'k', MODELS_CACHE_TTL_SECONDS: '0' }, 'MODELS_CACHE_TTL_SECONDS: must be an integer from 1 to 86400; received "0"'],
+    [{ API_KEY: 'k', SHUTDOWN_TIMEOUT_SECONDS: '300' }, 'SHUTDOWN_TIMEOUT_SECONDS: must be an integer from 0 to 120; received "300"'],
     [{ API_KEY_SECRET_ARN: 'arn:s', API_KEY_SECRET_FIELD: '' }, 'API_KEY_SECRET_FIELD: must not be empty; unset it to use "api_key"'],
   ])('rejects %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));

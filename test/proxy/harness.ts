@@ -3,10 +3,11 @@ import { FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { build } from '../../lambda/app';
+import { RemoteImageFetcher } from '../../lambda/chat/image-source';
 import { GatewayConfig, loadConfig } from '../../lambda/config';
 import { createDeps, DepsOptions } from '../../lambda/create-deps';
-import { RemoteImageFetcher } from '../../lambda/chat/image-source';
 import { GatewayDeps } from '../../lambda/deps';
+import { gracefulClose } from '../../lambda/graceful-close';
 import { BedrockEmulator, EmulatorOptions } from '../emulator/bedrock-emulator';
 
 /** The key every harness gateway accepts unless `env` sets another source. */
@@ -65,6 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const app = build(config, deps, { logStream });
+  const close = gracefulClose(app);
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
   const baseURL = `${origin}${config.routePrefix}`;
   const client = (apiKey: string) => new OpenAI({ baseURL, apiKey, maxRetries: 0 });
@@ -79,7 +81,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logs,
     client,
     stop: async () => {
-      await app.close();
+      // Idle sockets close at once; a request a test left open gets a second.
+      await close(1000);
       deps.runtime.destroy();
       if (!options.emulator) await emulator.stop();
     },

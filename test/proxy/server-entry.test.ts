@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -102,6 +103,40 @@ describe('server entry point over real HTTP', () => {
     const after = await fetch(`${server.origin}/health`).catch((e) => e);
     expect(after).toBeInstanceOf(Error);
   });
+
+  test('SIGTERM closes idle connections at once, including one that never sent a request', async () => {
+    const server = await start({ SHUTDOWN_TIMEOUT_SECONDS: '60' });
+    // Like the socket an aborted stream's client can leave behind: connected, silent.
+    const silent = connect(Number(new URL(server.origin).port), '127.0.0.1');
+    const silentClosed = new Promise((resolve) => silent.once('close', resolve));
+    await new Promise((resolve) => silent.once('connect', resolve));
+    // A keep-alive connection that served a request and is now idle.
+    expect((await fetch(`${server.origin}/health`)).status).toBe(200);
+    server.child.kill('SIGTERM');
+    // Exit code 0: drained, not cut off at the deadline (which is beyond this test's timeout).
+    expect(await server.exited).toBe(0);
+    await silentClosed;
+  }, 10_000);
+
+  test('at SHUTDOWN_TIMEOUT_SECONDS a stream still running is cut off and the process exits 1', async () => {
+    const server = await start({ SHUTDOWN_TIMEOUT_SECONDS: '1' });
+    emulator.onConverseStream(() => [
+      { event: { messageStart: { role: 'assistant' } } },
+      { event: { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'first' } } } },
+      { delayMs: 30_000 },
+      { event: { messageStop: { stopReason: 'end_turn' } } },
+    ]);
+    const openai = new OpenAI({ baseURL: server.baseURL, apiKey: KEY, maxRetries: 0 });
+    const stream = await openai.chat.completions.create({ model: 'amazon.nova-lite-v1:0', stream: true, messages: [{ role: 'user', content: 'x' }] });
+    const read = (async () => {
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta?.content === 'first') server.child.kill('SIGTERM');
+      }
+    })();
+    expect(await read.then(() => 'finished', () => 'cut off')).toBe('cut off');
+    expect(await server.exited).toBe(1);
+    expect(server.stdout()).toContain('shutdown timeout reached; open requests were cut off');
+  }, 10_000);
 
   test('bad configuration stops start-up with a message naming the variable', async () => {
     const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, API_KEY: KEY, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });

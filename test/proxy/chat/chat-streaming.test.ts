@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DEFAULT_MODELS, StreamStep } from '../../emulator/bedrock-emulator';
 import { TEST_API_KEY, useHarness } from '../harness';
 
@@ -25,9 +25,6 @@ function dataEvents(text: string): string[] {
 
 describe('POST /chat/completions with stream: true', () => {
   const h = useHarness({ env: { DEFAULT_MODEL: SONNET } });
-  // After the disconnect test the client leaves an idle socket that never sends a request; without this the
-  // server's close waits for its headers timeout (about a minute). Runs before the harness stops.
-  afterAll(() => h.app.server.closeAllConnections());
 
   test('chunks: role first, content deltas, finish_reason, a usage chunk when asked, then [DONE]', async () => {
     const stream = await h.openai.chat.completions.create({
