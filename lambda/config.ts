@@ -35,6 +35,10 @@ export interface GatewayConfig {
   readonly bodyLimitBytes: number;
   /** Longest a single Bedrock call may take before the client gets 504 (BEDROCK_TIMEOUT_SECONDS). */
   readonly bedrockTimeoutMs: number;
+  /** Max tokens for chat requests that set none (DEFAULT_MAX_TOKENS); undefined: the model's maximum. */
+  readonly defaultMaxTokens?: number;
+  /** Cache points on every chat request to a model that supports prompt caching, unless it sends `prompt_cache` (ENABLE_PROMPT_CACHING). */
+  readonly enablePromptCaching: boolean;
   /** How long the server entry point waits for in-flight requests on SIGTERM before cutting them off (SHUTDOWN_TIMEOUT_SECONDS). */
   readonly shutdownTimeoutMs: number;
 }
@@ -73,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     logLevel,
     bodyLimitBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     bedrockTimeoutMs: integer(env, 'BEDROCK_TIMEOUT_SECONDS', 600, 1, 3600) * 1000,
+    defaultMaxTokens: env.DEFAULT_MAX_TOKENS ? integer(env, 'DEFAULT_MAX_TOKENS', 0, 1, 1_000_000) : undefined,
+    enablePromptCaching: boolean(env, 'ENABLE_PROMPT_CACHING', false),
     // ECS sends SIGKILL 30 s after SIGTERM by default (its stopTimeout, at most 120 s): finish before that.
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 0, 120) * 1000,
   };
@@ -113,6 +119,14 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     throw new ConfigError(`${name}: must be an integer from ${min} to ${max}; received "${raw}"`);
   }
   return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.toLowerCase();
+  if (value !== 'true' && value !== 'false') throw new ConfigError(`${name}: must be true or false; received "${raw}"`);
+  return value === 'true';
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string, fallback: string): string {

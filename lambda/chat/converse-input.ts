@@ -4,7 +4,7 @@ import { OpenAIError } from '../errors';
 import { ChatRequest } from './chat-request';
 import { maxTokensOf, toInferenceConfig } from './inference-config';
 import { ImageLoader, toConverseConversation } from './messages';
-import { withCachePoints } from './prompt-cache';
+import { promptCacheOf, withCachePoints } from './prompt-cache';
 import { reasoningConfig } from './reasoning';
 import { structuredOutput, StructuredOutput } from './structured-output';
 import { toToolConfig } from './tool-config';
@@ -15,6 +15,10 @@ export interface ConverseInputContext {
   /** The model's catalog entry, when the catalog knows it. */
   readonly model?: ModelInfo;
   readonly loadImage: ImageLoader;
+  /** Max tokens when the request sets none (DEFAULT_MAX_TOKENS); unset: the model's maximum. */
+  readonly defaultMaxTokens?: number;
+  /** Cache points for models that support them unless the request says otherwise (ENABLE_PROMPT_CACHING). */
+  readonly promptCachingByDefault?: boolean;
 }
 
 /** A Converse / ConverseStream request, plus what the response mappers need to read its answer. */
@@ -30,7 +34,8 @@ export async function toConverseInput(request: ChatRequest, ctx: ConverseInputCo
   }
   const loadImage = ctx.model && !ctx.model.inputModalities.includes('IMAGE') ? refuseImages(ctx.modelId) : ctx.loadImage;
   const { system, messages } = await toConverseConversation(request.messages, loadImage);
-  let reasoning = reasoningConfig(ctx.modelId, request.reasoning_effort, maxTokensOf(request));
+  const maxTokens = maxTokensOf(request, ctx.defaultMaxTokens);
+  let reasoning = reasoningConfig(ctx.modelId, request.reasoning_effort, maxTokens);
   if (reasoning?.claudeThinking && inToolLoop(messages)) {
     // Thinking Claude wants its signed thinking blocks back with the tool calls they led to, and OpenAI
     // histories do not carry them: this turn runs without thinking rather than fail.
@@ -42,9 +47,10 @@ export async function toConverseInput(request: ChatRequest, ctx: ConverseInputCo
     // Forced tool use is refused while Claude thinks, so ask for the answer tool in words instead.
     system.push({ text: `Give your final answer only by calling the ${structured.toolName} tool.` });
   }
-  if (request.prompt_cache) withCachePoints(system, messages, request.prompt_cache === true ? {} : request.prompt_cache);
+  const promptCache = promptCacheOf(request, ctx.modelId, ctx.promptCachingByDefault ?? false);
+  if (promptCache) withCachePoints(system, messages, promptCache);
 
-  const inferenceConfig = toInferenceConfig(request, ctx.modelId, !claudeThinking);
+  const inferenceConfig = toInferenceConfig(request, ctx.modelId, !claudeThinking, maxTokens);
   const toolConfig = toToolConfig(request, { messages, structured, claudeThinking });
   const additional = { ...reasoning?.fields, ...request.additional_model_request_fields };
   const guardrail = request.guardrail_config;

@@ -7,15 +7,17 @@ import { ChatRequest } from './chat-request';
  */
 const REJECTS_TEMPERATURE_WITH_TOP_P = /anthropic\.claude-(sonnet-4-[5-9]|haiku-4-[5-9]|opus-4-[1-9]|(sonnet|opus|haiku)-[5-9])/;
 
-/** The request's max tokens: `max_completion_tokens` wins over `max_tokens`; unset means the model's maximum. */
-export function maxTokensOf(request: ChatRequest): number | undefined {
-  return request.max_completion_tokens ?? request.max_tokens ?? undefined;
+/**
+ * The request's max tokens: `max_completion_tokens` wins over `max_tokens`; when neither is set, the gateway
+ * default (DEFAULT_MAX_TOKENS), and without one the model's maximum.
+ */
+export function maxTokensOf(request: ChatRequest, defaultMaxTokens?: number): number | undefined {
+  return request.max_completion_tokens ?? request.max_tokens ?? defaultMaxTokens;
 }
 
-/** Converse `inferenceConfig`; `samplingAllowed` is false while Claude thinks (sampling must stay default). */
-export function toInferenceConfig(request: ChatRequest, modelId: string, samplingAllowed: boolean): InferenceConfiguration {
+/** Converse `inferenceConfig` with `maxTokens` from maxTokensOf; `samplingAllowed` is false while Claude thinks (sampling must stay default). */
+export function toInferenceConfig(request: ChatRequest, modelId: string, samplingAllowed: boolean, maxTokens: number | undefined): InferenceConfiguration {
   const config: InferenceConfiguration = {};
-  const maxTokens = maxTokensOf(request);
   if (maxTokens !== undefined) config.maxTokens = maxTokens;
   if (samplingAllowed) {
     if (request.temperature != null) config.temperature = request.temperature;

@@ -19,6 +19,7 @@ import { RouteOptions } from './route-options';
 export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { runtime, catalog, fetchImage } = opts.deps;
   const loadImage = imageLoader(fetchImage ?? guardedImageFetcher());
+  const defaults = { defaultMaxTokens: opts.config.defaultMaxTokens, promptCachingByDefault: opts.config.enablePromptCaching };
 
   app.post('/chat/completions', { schema: { body: chatRequestSchema } }, async (request, reply) => {
     const body = request.body as ChatRequest;
@@ -27,7 +28,7 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
     if (body.stream && model && !model.streaming) {
       throw OpenAIError.invalidRequest(`Model ${modelId} does not support streaming; set stream to false`, 'stream');
     }
-    const { input, structured } = await toConverseInput(body, { modelId, model, loadImage });
+    const { input, structured } = await toConverseInput(body, { modelId, model, loadImage, ...defaults });
     const meta = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: modelId, structured };
     const call = { abortSignal: request.clientGone };
     const notFound = (err: unknown) => {

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       bodyLimitBytes: 10 * 1024 * 1024,
       bedrockTimeoutMs: 600_000,
+      enablePromptCaching: false,
       shutdownTimeoutMs: 25_000,
     });
   });
@@ -44,6 +45,8 @@ describe('loadConfig', () => {
       MAX_REQUEST_BODY_BYTES: '2048',
       BEDROCK_TIMEOUT_SECONDS: '30',
       SHUTDOWN_TIMEOUT_SECONDS: '5',
+      DEFAULT_MAX_TOKENS: '4096',
+      ENABLE_PROMPT_CACHING: 'TRUE',
     });
     expect(config).toMatchObject({
       routePrefix: '/v1',
@@ -58,6 +61,8 @@ describe('loadConfig', () => {
       bodyLimitBytes: 2048,
       bedrockTimeoutMs: 30_000,
       shutdownTimeoutMs: 5000,
+      defaultMaxTokens: 4096,
+      enablePromptCaching: true,
     });
   });
 
@@ -71,6 +76,8 @@ describe('loadConfig', () => {
     [{ API_KEY: 'k', MODEL_ALIASES: '{"fast":1}' }, 'MODEL_ALIASES: must be a JSON object mapping names to non-empty model id strings'],
     [{ API_KEY: 'k', LOG_LEVEL: 'verbose' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent; received "verbose"'],
     [{ API_KEY: 'k', MODELS_CACHE_TTL_SECONDS: '0' }, 'MODELS_CACHE_TTL_SECONDS: must be an integer from 1 to 86400; received "0"'],
+    [{ API_KEY: 'k', DEFAULT_MAX_TOKENS: '0' }, 'DEFAULT_MAX_TOKENS: must be an integer from 1 to 1000000; received "0"'],
+    [{ API_KEY: 'k', ENABLE_PROMPT_CACHING: 'yes' }, 'ENABLE_PROMPT_CACHING: must be true or false; received "yes"'],
     [{ API_KEY: 'k', SHUTDOWN_TIMEOUT_SECONDS: '300' }, 'SHUTDOWN_TIMEOUT_SECONDS: must be an integer from 0 to 120; received "300"'],
     [{ API_KEY_SECRET_ARN: 'arn:s', API_KEY_SECRET_FIELD: '' }, 'API_KEY_SECRET_FIELD: must not be empty; unset it to use "api_key"'],
   ])('rejects %j', (env, message) => {

@@ -271,3 +271,23 @@ describe('POST /chat/completions with an injected image fetcher', () => {
     ]);
   });
 });
+
+describe('POST /chat/completions with DEFAULT_MAX_TOKENS and ENABLE_PROMPT_CACHING', () => {
+  const NOVA = 'amazon.nova-lite-v1:0';
+  const h = useHarness({ env: { DEFAULT_MAX_TOKENS: '512', ENABLE_PROMPT_CACHING: 'true' } });
+
+  test('a request without max tokens or prompt_cache gets both gateway defaults', async () => {
+    await h.openai.chat.completions.create({ model: NOVA, messages: [{ role: 'system', content: 'S' }, { role: 'user', content: 'Q' }] });
+    const [call] = h.emulator.callsTo('Converse');
+    expect(call.body.inferenceConfig).toEqual({ maxTokens: 512 });
+    expect(call.body.system).toEqual([{ text: 'S' }, { cachePoint: { type: 'default' } }]);
+    expect(call.body.messages).toEqual([{ role: 'user', content: [{ text: 'Q' }, { cachePoint: { type: 'default' } }] }]);
+  });
+
+  test('the request\'s own max_tokens and prompt_cache: false win', async () => {
+    await h.openai.chat.completions.create({ model: NOVA, max_tokens: 64, prompt_cache: false, messages: [{ role: 'user', content: 'Q' }] } as never);
+    const [call] = h.emulator.callsTo('Converse');
+    expect(call.body.inferenceConfig).toEqual({ maxTokens: 64 });
+    expect(call.body.messages).toEqual([{ role: 'user', content: [{ text: 'Q' }] }]);
+  });
+});

@@ -2,7 +2,7 @@ import { ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, test } from 'vitest';
 import { ModelInfo } from '../../../lambda/bedrock/model-catalog';
 import { ChatRequest } from '../../../lambda/chat/chat-request';
-import { toConverseInput } from '../../../lambda/chat/converse-input';
+import { ConverseInputContext, toConverseInput } from '../../../lambda/chat/converse-input';
 import { OpenAIError } from '../../../lambda/errors';
 
 const HAIKU_3 = 'anthropic.claude-3-haiku-20240307-v1:0';
@@ -17,11 +17,12 @@ const weather = {
 const weatherSpec = { toolSpec: { name: 'weather', description: 'Weather for a city', inputSchema: { json: weather.function.parameters } } };
 const answerSchema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'] };
 
-async function map(request: Partial<ChatRequest>, modelId = HAIKU_3, model?: ModelInfo) {
+async function map(request: Partial<ChatRequest>, modelId = HAIKU_3, model?: ModelInfo, defaults: Partial<ConverseInputContext> = {}) {
   return toConverseInput({ model: 'x', messages: user, ...request }, {
     modelId,
     model,
     loadImage: async () => ({ format: 'png', source: { bytes: new Uint8Array([1]) } }),
+    ...defaults,
   });
 }
 
@@ -192,6 +193,29 @@ describe('toConverseInput', () => {
     const { input } = await map({ prompt_cache: { ttl: '1h' }, messages: [{ role: 'system', content: 'S' }, { role: 'user', content: 'Q' }] });
     expect(input.system).toEqual([{ text: 'S' }, { cachePoint: { type: 'default', ttl: '1h' } }]);
     expect(input.messages).toEqual([{ role: 'user', content: [{ text: 'Q' }, { cachePoint: { type: 'default', ttl: '1h' } }] }]);
+  });
+
+  describe('gateway defaults', () => {
+    const cached = { role: 'user', content: [{ text: 'Hi' }, { cachePoint: { type: 'default' } }] };
+
+    test('DEFAULT_MAX_TOKENS applies when the request sets none, and feeds the reasoning budget', async () => {
+      expect((await map({}, HAIKU_3, undefined, { defaultMaxTokens: 512 })).input.inferenceConfig).toEqual({ maxTokens: 512 });
+      expect((await map({ max_tokens: 100 }, HAIKU_3, undefined, { defaultMaxTokens: 512 })).input.inferenceConfig).toEqual({ maxTokens: 100 });
+      const thinking = await map({ reasoning_effort: 'high' }, SONNET_37, undefined, { defaultMaxTokens: 10_000 });
+      const withoutDefault = await map({ reasoning_effort: 'high', max_tokens: 10_000 }, SONNET_37);
+      expect(thinking.input).toEqual(withoutDefault.input);
+    });
+
+    test.each<[string, Partial<ChatRequest>, string, unknown[]]>([
+      ['a model with prompt caching gets cache points', {}, SONNET_37, [cached]],
+      ['a Nova model by inference profile too', {}, 'us.amazon.nova-lite-v1:0', [cached]],
+      ['a model without prompt caching gets none', {}, HAIKU_3, userTurn],
+      ['prompt_cache: false opts out', { prompt_cache: false }, SONNET_37, userTurn],
+      ['prompt_cache settings win', { prompt_cache: { ttl: '1h' } }, SONNET_37, [{ role: 'user', content: [{ text: 'Hi' }, { cachePoint: { type: 'default', ttl: '1h' } }] }]],
+    ])('ENABLE_PROMPT_CACHING: %s', async (_name, request, modelId, messages) => {
+      const { input } = await map(request, modelId, undefined, { promptCachingByDefault: true });
+      expect(input.messages).toEqual(messages);
+    });
   });
 
   test.each([['tool_choice none', 'none' as const], ['no tools in the request', undefined]])('%s with tool history still declares the tools, as Converse requires', async (_name, choice) => {
