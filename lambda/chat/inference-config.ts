@@ -15,7 +15,10 @@ export function maxTokensOf(request: ChatRequest, defaultMaxTokens?: number): nu
   return request.max_completion_tokens ?? request.max_tokens ?? defaultMaxTokens;
 }
 
-/** Converse `inferenceConfig` with `maxTokens` from maxTokensOf; `samplingAllowed` is false while Claude thinks (sampling must stay default). */
+/**
+ * Converse `inferenceConfig` with `maxTokens` from maxTokensOf; `samplingAllowed` is false while Claude thinks
+ * (sampling must stay default).
+ */
 export function toInferenceConfig(request: ChatRequest, modelId: string, samplingAllowed: boolean, maxTokens: number | undefined): InferenceConfiguration {
   const config: InferenceConfiguration = {};
   if (maxTokens !== undefined) config.maxTokens = maxTokens;
