@@ -44,7 +44,9 @@ export interface FargateComputeOptions {
   readonly containerPort?: number;
 
   /**
-   * Image of the proxy.
+   * Image of the proxy. For a private ECR image prefer `ContainerImage.fromEcrRepository(repository, tag)`,
+   * which grants the pull; a literal ECR URI given to `ContainerImage.fromRegistry` gets pull permission on
+   * that repository too. Other registries need `fromRegistry` with `credentials` unless they are public.
    * @default - the bundled proxy (`assets/container`), built for linux/arm64 at deploy time
    */
   readonly image?: ecs.ContainerImage;

@@ -7,6 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FargateComputeOptions } from './compute-options';
+import { grantPullOfEcrImageUri } from './ecr-image-pull';
 import { acknowledgeFargateService } from './nag';
 import { propError } from './validation';
 
@@ -61,13 +62,14 @@ export class FargateProxy extends Construct {
       },
     });
     const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
-    taskDefinition.addContainer('Proxy', {
+    const container = taskDefinition.addContainer('Proxy', {
       image: props.image ?? ecs.ContainerImage.fromAsset(CONTAINER_ASSET, { platform: ecrAssets.Platform.LINUX_ARM64 }),
       portMappings: [{ containerPort }],
       environment: { ...props.environment, PORT: String(containerPort) },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'proxy' }),
       readonlyRootFilesystem: true,
     });
+    grantPullOfEcrImageUri(container);
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster,

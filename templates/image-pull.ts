@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { acknowledgeImagePull } from './nag-acknowledgements';
+import { grantEcrPull } from '../src/ecr-image-pull';
 
 /**
  * Lets the tasks pull the image named by the ContainerImageUri parameter from a private ECR repository
@@ -11,15 +11,6 @@ import { acknowledgeImagePull } from './nag-acknowledgements';
  */
 export function allowPullFromAccountRepositories(service: ecs.FargateService): void {
   const executionRole = service.taskDefinition.obtainExecutionRole();
-  executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'EcrLogin',
-    actions: ['ecr:GetAuthorizationToken'],
-    resources: ['*'],
-  }));
-  executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'PullFromAccountRepositories',
-    actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-    resources: [Stack.of(service).formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' })],
-  }));
+  grantEcrPull(executionRole, Stack.of(service).formatArn({ service: 'ecr', resource: 'repository', resourceName: '*' }));
   acknowledgeImagePull(executionRole);
 }

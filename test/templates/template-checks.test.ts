@@ -79,7 +79,7 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
       expect(executionPolicy.Properties.PolicyDocument.Statement).toEqual(expect.arrayContaining([
         { Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' },
         {
-          Sid: 'PullFromAccountRepositories',
+          Sid: 'EcrPull',
           Effect: 'Allow',
           Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':repository/*']] },
