@@ -19,7 +19,9 @@ export function maxTokensOf(request: ChatRequest, defaultMaxTokens?: number): nu
  * Converse `inferenceConfig` with `maxTokens` from maxTokensOf; `samplingAllowed` is false while Claude thinks
  * (sampling must stay default).
  */
-export function toInferenceConfig(request: ChatRequest, modelId: string, samplingAllowed: boolean, maxTokens: number | undefined): InferenceConfiguration {
+export function toInferenceConfig(
+  request: ChatRequest, modelId: string, samplingAllowed: boolean, maxTokens: number | undefined,
+): InferenceConfiguration {
   const config: InferenceConfiguration = {};
   if (maxTokens !== undefined) config.maxTokens = maxTokens;
   if (samplingAllowed) {
