@@ -12,6 +12,7 @@ import { ApiKeySource } from './api-key-source';
 import { bedrockPolicyStatements, bedrockWildcardFindings, validateAllowedModels } from './bedrock-policy';
 import { GatewayCompute } from './compute';
 import { GatewayDefaults } from './gateway-defaults';
+import { guardrailPolicyStatement, validateGuardrails } from './guardrail-policy';
 import { GatewayLoadBalancer } from './load-balancer';
 import { acknowledgeBedrockWildcards, acknowledgeLoadBalancer } from './nag';
 import { createVpc, loadBalancerSubnets } from './network';
@@ -82,6 +83,14 @@ export interface BedrockAccessGatewayProps {
    * @default - every foundation model and inference profile
    */
   readonly allowedModels?: string[];
+
+  /**
+   * Bedrock guardrails requests may apply (OpenAI requests name one in `guardrail_config`): guardrail
+   * ids (in this region and account) or ARNs. The proxy may call `bedrock:ApplyGuardrail` on exactly
+   * these; for a guardrail with cross-region inference also list its guardrail profile ARNs.
+   * @default - none: requests that name a guardrail are refused by Bedrock
+   */
+  readonly guardrails?: string[];
 
   /**
    * Whether the load balancer faces the internet; an internal one sits in private or isolated subnets.
@@ -216,6 +225,7 @@ export class BedrockAccessGateway extends Construct {
     for (const statement of bedrockPolicyStatements(props.allowedModels)) {
       built.role.addToPrincipalPolicy(statement);
     }
+    if (props.guardrails) built.role.addToPrincipalPolicy(guardrailPolicyStatement(props.guardrails));
     acknowledgeBedrockWildcards(built.role, bedrockWildcardFindings(props.allowedModels));
     acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, props.ingressPeers);
 
@@ -250,6 +260,7 @@ function validateProps(props: BedrockAccessGatewayProps, models: DefaultModels, 
     }
   }
   validateAllowedModels(props.allowedModels);
+  validateGuardrails(props.guardrails);
   const allowed = props.allowedModels;
   if (allowed && !allowed.some((id) => Token.isUnresolved(id))) {
     for (const name of ['defaultModel', 'defaultEmbeddingModel'] as const) {
