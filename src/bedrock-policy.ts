@@ -1,6 +1,6 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { propError } from './validation';
+import { propError, validateListKnownAtSynth } from './validation';
 
 /** Prefixes of system-defined cross-region inference profile ids, e.g. `us.anthropic.claude-…`. */
 const PROFILE_PREFIX = /^(us|us-gov|eu|apac|jp|au|ca|global)\.(.+)$/;
@@ -43,15 +43,11 @@ export function bedrockWildcardFindings(allowedModels?: string[]): string[] {
 
 /** Checks `allowedModels` as given by the user: a non-empty list of non-empty ids known at synth. */
 export function validateAllowedModels(allowedModels: string[] | undefined): void {
-  if (allowedModels === undefined) return;
-  if (Token.isUnresolved(allowedModels)) {
-    throw propError('allowedModels', 'must be a list known at synth time', 'a list token',
-      'list the model ids literally (single entries may be tokens) or omit allowedModels to allow every model');
-  }
-  if (allowedModels.length === 0) {
-    throw propError('allowedModels', 'must not be empty', '[]', 'list at least one model id, or omit allowedModels to allow every model');
-  }
-  for (const id of allowedModels) {
+  validateListKnownAtSynth('allowedModels', allowedModels, {
+    token: 'list the model ids literally (single entries may be tokens) or omit allowedModels to allow every model',
+    empty: 'list at least one model id, or omit allowedModels to allow every model',
+  });
+  for (const id of allowedModels ?? []) {
     if (!Token.isUnresolved(id) && id.trim() === '') {
       throw propError('allowedModels', 'model ids must not be empty', `"${id}"`, 'remove the empty entry');
     }

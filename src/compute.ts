@@ -1,24 +1,11 @@
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ComputeContext } from './compute-context';
 import { FargateComputeOptions, LambdaComputeOptions } from './compute-options';
 import { FargateProxy } from './fargate-proxy';
 import { LambdaProxy } from './lambda-proxy';
-
-/** What the gateway hands to the compute it runs the proxy on. */
-export interface ComputeContext {
-  readonly vpc: ec2.IVpc;
-  /** Subnets for the compute, when the user chose them (a Lambda function runs in the VPC only then). */
-  readonly subnets?: ec2.SubnetSelection;
-  readonly listener: elbv2.ApplicationListener;
-  /** Settings for the proxy, as environment variables. */
-  readonly environment: { [key: string]: string };
-  readonly logRetention: logs.RetentionDays;
-}
 
 /** What the compute exposes once built. */
 export interface ComputeBinding {

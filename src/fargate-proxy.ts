@@ -6,6 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ComputeContext } from './compute-context';
 import { FargateComputeOptions } from './compute-options';
 import { grantPullOfEcrImageUri } from './ecr-image-pull';
 import { acknowledgeFargateService } from './nag';
@@ -25,13 +26,7 @@ const FARGATE_MEMORY: { [cpu: number]: [number, number, number] } = {
   16384: [32768, 122880, 8192],
 };
 
-export interface FargateProxyProps extends FargateComputeOptions {
-  readonly vpc: ec2.IVpc;
-  readonly subnets?: ec2.SubnetSelection;
-  readonly listener: elbv2.ApplicationListener;
-  readonly environment: { [key: string]: string };
-  readonly logRetention: logs.RetentionDays;
-}
+export interface FargateProxyProps extends FargateComputeOptions, ComputeContext {}
 
 /** The proxy as an arm64 Fargate service behind the listener, with CPU and request-count autoscaling. */
 export class FargateProxy extends Construct {

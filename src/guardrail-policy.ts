@@ -1,6 +1,6 @@
 import { Aws, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { propError } from './validation';
+import { propError, validateListKnownAtSynth } from './validation';
 
 /** A guardrail id as Bedrock issues them, e.g. `abc123def456`. */
 const GUARDRAIL_ID = /^[a-z0-9]+$/;
@@ -24,15 +24,11 @@ export function guardrailPolicyStatement(guardrails: string[]): iam.PolicyStatem
 
 /** Checks `guardrails` as given by the user: a non-empty list, known at synth, of guardrail ids or ARNs. */
 export function validateGuardrails(guardrails: string[] | undefined): void {
-  if (guardrails === undefined) return;
-  if (Token.isUnresolved(guardrails)) {
-    throw propError('guardrails', 'must be a list known at synth time', 'a list token',
-      'list the guardrail ids or ARNs literally (single entries may be tokens)');
-  }
-  if (guardrails.length === 0) {
-    throw propError('guardrails', 'must not be empty', '[]', 'list the guardrails requests may apply, or omit guardrails');
-  }
-  for (const guardrail of guardrails) {
+  validateListKnownAtSynth('guardrails', guardrails, {
+    token: 'list the guardrail ids or ARNs literally (single entries may be tokens)',
+    empty: 'list the guardrails requests may apply, or omit guardrails',
+  });
+  for (const guardrail of guardrails ?? []) {
     if (!Token.isUnresolved(guardrail) && !GUARDRAIL_ID.test(guardrail) && !GUARDRAIL_ARN.test(guardrail)) {
       throw propError('guardrails', 'entries must be guardrail ids or guardrail ARNs', `"${guardrail}"`,
         'use the id Bedrock shows for the guardrail (e.g. "abc123def456") or its ARN (arn:aws:bedrock:<region>:<account>:guardrail/<id>)');

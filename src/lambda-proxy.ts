@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { Duration, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ComputeContext } from './compute-context';
 import { LambdaComputeOptions } from './compute-options';
 import { acknowledgeLambdaNetworkInterfaces } from './nag';
 import { propError } from './validation';
@@ -14,14 +14,8 @@ import { propError } from './validation';
 /** Directory of the bundled Lambda entry point (`index.handler`), from `src/` and from `lib/`. */
 const LAMBDA_ASSET = path.join(__dirname, '..', 'assets', 'lambda');
 
-export interface LambdaProxyProps extends LambdaComputeOptions {
-  readonly vpc: ec2.IVpc;
-  /** Subnets to run the function in; outside the VPC when undefined. */
-  readonly subnets?: ec2.SubnetSelection;
-  readonly listener: elbv2.ApplicationListener;
-  readonly environment: { [key: string]: string };
-  readonly logRetention: logs.RetentionDays;
-}
+/** The function's settings and where it runs; without `subnets` it runs outside the VPC. */
+export interface LambdaProxyProps extends LambdaComputeOptions, ComputeContext {}
 
 /**
  * The proxy as an arm64 Lambda function, the target of the load balancer's listener. It runs outside

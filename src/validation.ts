@@ -1,3 +1,5 @@
+import { Token } from 'aws-cdk-lib';
+
 /**
  * An invalid prop, reported at construction as "`prop`: problem; received X; fix".
  */
@@ -5,4 +7,14 @@ export function propError(prop: string, problem: string, received: string, fix: 
   const error = new Error(`${prop}: ${problem}; received ${received}; ${fix}`);
   error.name = 'ValidationError';
   return error;
+}
+
+/**
+ * Checks a list prop whose entries become IAM resources: it must be known at synth (single entries may be
+ * tokens) and not empty. `fixes` say what to do instead of a list token and of an empty list.
+ */
+export function validateListKnownAtSynth(prop: string, list: string[] | undefined, fixes: { token: string; empty: string }): void {
+  if (list === undefined) return;
+  if (Token.isUnresolved(list)) throw propError(prop, 'must be a list known at synth time', 'a list token', fixes.token);
+  if (list.length === 0) throw propError(prop, 'must not be empty', '[]', fixes.empty);
 }

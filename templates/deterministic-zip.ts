@@ -60,16 +60,8 @@ function listFiles(dir: string): string[] {
 function localHeader(e: Entry): Buffer {
   const b = Buffer.alloc(30);
   b.writeUInt32LE(0x04034b50, 0);
-  b.writeUInt16LE(VERSION_NEEDED, 4);
-  b.writeUInt16LE(UTF8_NAMES, 6);
-  b.writeUInt16LE(DEFLATE, 8);
-  b.writeUInt16LE(DOS_TIME, 10);
-  b.writeUInt16LE(DOS_DATE, 12);
-  b.writeUInt32LE(e.crc, 14);
-  b.writeUInt32LE(e.compressed.length, 18);
-  b.writeUInt32LE(e.size, 22);
-  b.writeUInt16LE(e.name.length, 26);
-  b.writeUInt16LE(0, 28);
+  writeEntryFields(b, 4, e);
+  // extra length: 0
   return b;
 }
 
@@ -77,19 +69,24 @@ function centralHeader(e: Entry): Buffer {
   const b = Buffer.alloc(46);
   b.writeUInt32LE(0x02014b50, 0);
   b.writeUInt16LE(MADE_BY_UNIX, 4);
-  b.writeUInt16LE(VERSION_NEEDED, 6);
-  b.writeUInt16LE(UTF8_NAMES, 8);
-  b.writeUInt16LE(DEFLATE, 10);
-  b.writeUInt16LE(DOS_TIME, 12);
-  b.writeUInt16LE(DOS_DATE, 14);
-  b.writeUInt32LE(e.crc, 16);
-  b.writeUInt32LE(e.compressed.length, 20);
-  b.writeUInt32LE(e.size, 24);
-  b.writeUInt16LE(e.name.length, 28);
+  writeEntryFields(b, 6, e);
   // extra length, comment length, disk number, internal attributes: all 0
   b.writeUInt32LE(FILE_MODE, 38);
   b.writeUInt32LE(e.offset, 42);
   return b;
+}
+
+/** The fields both headers share, in the same order: version needed to extract through file name length. */
+function writeEntryFields(b: Buffer, at: number, e: Entry): void {
+  b.writeUInt16LE(VERSION_NEEDED, at);
+  b.writeUInt16LE(UTF8_NAMES, at + 2);
+  b.writeUInt16LE(DEFLATE, at + 4);
+  b.writeUInt16LE(DOS_TIME, at + 6);
+  b.writeUInt16LE(DOS_DATE, at + 8);
+  b.writeUInt32LE(e.crc, at + 10);
+  b.writeUInt32LE(e.compressed.length, at + 14);
+  b.writeUInt32LE(e.size, at + 18);
+  b.writeUInt16LE(e.name.length, at + 22);
 }
 
 function endOfCentralDirectory(count: number, centralSize: number, centralOffset: number): Buffer {

@@ -1,8 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../../src';
 import { BedrockEmulator } from '../emulator/bedrock-emulator';
 import { albFetch } from '../proxy/alb-events';
+import { freePort, waitForHttp } from '../support/local-server';
 import { Moto, motoAvailable, startMoto } from '../support/moto';
 
 type Resource = { Type: string; Properties: any; Metadata?: Record<string, string> };
@@ -63,29 +63,6 @@ function allowedActions(policies: [string, Resource][], roleId: string): string[
   return policies
     .filter(([, policy]) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId))
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => statement.Action));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(baseUrl: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${baseUrl}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not answer /health within 30 s');
 }
 
 describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
@@ -174,7 +151,7 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
     });
     try {
       const baseUrl = `http://127.0.0.1:${environment.PORT}`;
-      await waitForHealth(baseUrl, child);
+      await waitForHttp(`${baseUrl}/health`, child, 'server');
 
       // THEN it serves the OpenAI API on the container port with the key from SSM
       const models = await new OpenAI({ baseURL: `${baseUrl}/api/v1`, apiKey: 'sk-from-ssm', maxRetries: 0 }).models.list();

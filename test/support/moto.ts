@@ -1,5 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { freePort, waitForHttp } from './local-server';
 import { toolAvailable } from './tools';
 
 export const motoAvailable = toolAvailable('moto_server', 'REQUIRE_MOTO');
@@ -17,7 +17,7 @@ export async function startMoto(region = 'us-east-1'): Promise<Moto> {
   const port = await freePort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
-  await waitUntilUp(endpoint, child);
+  await waitForHttp(`${endpoint}/moto-api/`, child, 'moto_server');
   return {
     endpoint,
     clientConfig: { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
@@ -26,30 +26,4 @@ export async function startMoto(region = 'us-east-1'): Promise<Moto> {
       child.kill('SIGTERM');
     }),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilUp(endpoint: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with code ${child.exitCode}`);
-    try {
-      await fetch(`${endpoint}/moto-api/`);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error('moto_server did not start within 30 s');
 }
