@@ -137,6 +137,9 @@ const message = {
   },
 };
 
+/** Bedrock's tool name rule, which is also OpenAI's function name rule. */
+const toolName = { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' };
+
 const functionTool = {
   type: 'object',
   required: ['type', 'function'],
@@ -145,13 +148,7 @@ const functionTool = {
     function: {
       type: 'object',
       required: ['name'],
-      properties: {
-        // Bedrock's tool name rule, which is also OpenAI's.
-        name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
-        description: { type: 'string' },
-        parameters: { type: 'object' },
-        strict: { type: ['boolean', 'null'] },
-      },
+      properties: { name: toolName, description: { type: 'string' }, parameters: { type: 'object' }, strict: nullable('boolean') },
     },
   },
 };
@@ -194,12 +191,8 @@ export const chatRequestSchema = {
         json_schema: {
           type: 'object',
           required: ['name'],
-          properties: {
-            name: { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' },
-            description: { type: 'string' },
-            schema: { type: 'object' },
-            strict: { type: ['boolean', 'null'] },
-          },
+          // The schema becomes a Bedrock tool of this name (structured-output.ts).
+          properties: { name: toolName, description: { type: 'string' }, schema: { type: 'object' }, strict: nullable('boolean') },
         },
       },
     },

@@ -108,6 +108,21 @@ export class BedrockEmulator {
     return { endpoint: this.endpoint, region: EMULATOR_REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
   }
 
+  /**
+   * Environment for a process configured only by environment, as deployed: region, dummy credentials and the
+   * AWS_ENDPOINT_URL_* variables the AWS SDK reads for bedrock-runtime and bedrock.
+   */
+  get environment(): Record<string, string> {
+    const { endpoint, region, credentials } = this.clientConfig;
+    return {
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint,
+      AWS_ENDPOINT_URL_BEDROCK: endpoint,
+    };
+  }
+
   /** Calls of one operation, e.g. `callsTo('ConverseStream')`. */
   callsTo(operation: string): EmulatorCall[] {
     return this.calls.filter((c) => c.operation === operation);

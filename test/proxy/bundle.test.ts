@@ -36,15 +36,7 @@ describe.skipIf(!motoAvailable)('the shipped bundles fetch the API key from Secr
     bundleProxyEntry('server', outdir);
     bundleProxyEntry('lambda', outdir);
     // Configured only by environment, as deployed: the SDK finds each endpoint in AWS_ENDPOINT_URL_<SERVICE>.
-    env = {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.endpoint,
-      AWS_ENDPOINT_URL_BEDROCK: emulator.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
-      AWS_ENDPOINT_URL_SSM: moto.endpoint,
-    };
+    env = { ...emulator.environment, AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint, AWS_ENDPOINT_URL_SSM: moto.endpoint };
   }, 60_000);
   afterAll(async () => {
     for (const server of servers) if (server.child.exitCode === null) server.child.kill('SIGKILL');

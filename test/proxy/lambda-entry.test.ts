@@ -19,15 +19,7 @@ describe('Lambda entry point (ALB events)', () => {
   beforeAll(async () => {
     emulator = await BedrockEmulator.start();
     // The deployed function is configured only by environment; the SDK picks the emulator up from AWS_ENDPOINT_URL_*.
-    Object.assign(process.env, {
-      API_KEY: KEY,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.endpoint,
-      AWS_ENDPOINT_URL_BEDROCK: emulator.endpoint,
-      LOG_LEVEL: 'silent',
-    });
+    Object.assign(process.env, { ...emulator.environment, API_KEY: KEY, LOG_LEVEL: 'silent' });
     ({ handler } = await import('../../lambda/lambda'));
   });
   afterAll(async () => {

@@ -26,14 +26,7 @@ describe('server entry point over real HTTP', () => {
   beforeAll(async () => {
     emulator = await BedrockEmulator.start();
     script = bundleProxyEntry('server', mkdtempSync(join(tmpdir(), 'gateway-server-')));
-    env = {
-      API_KEY: KEY,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: emulator.endpoint,
-      AWS_ENDPOINT_URL_BEDROCK: emulator.endpoint,
-    };
+    env = { ...emulator.environment, API_KEY: KEY };
   });
   afterAll(async () => {
     for (const server of running) if (server.child.exitCode === null) server.child.kill('SIGKILL');
