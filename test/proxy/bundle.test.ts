@@ -33,8 +33,8 @@ describe.skipIf(!motoAvailable)('the shipped bundles fetch the API key from Secr
   beforeAll(async () => {
     [moto, emulator] = await Promise.all([startMoto(), BedrockEmulator.start()]);
     outdir = mkdtempSync(join(tmpdir(), 'gateway-bundle-'));
-    bundleProxyEntry('server', outdir);
-    bundleProxyEntry('lambda', outdir);
+    await bundleProxyEntry('server', outdir);
+    await bundleProxyEntry('lambda', outdir);
     // Configured only by environment, as deployed: the SDK finds each endpoint in AWS_ENDPOINT_URL_<SERVICE>.
     env = { ...emulator.environment, AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint, AWS_ENDPOINT_URL_SSM: moto.endpoint };
   }, 60_000);

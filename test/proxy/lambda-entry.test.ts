@@ -73,8 +73,8 @@ describe('Lambda entry point (ALB events)', () => {
 });
 
 describe('Lambda entry point with bad configuration', () => {
-  test('fails its init with a message naming the variable', () => {
-    const bundle = bundleProxyEntry('lambda', mkdtempSync(join(tmpdir(), 'gateway-lambda-')));
+  test('fails its init with a message naming the variable', async () => {
+    const bundle = await bundleProxyEntry('lambda', mkdtempSync(join(tmpdir(), 'gateway-lambda-')));
     const init = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(bundle)})`], {
       env: { PATH: process.env.PATH, API_KEY: 'k', MODEL_ALIASES: '[1]' }, encoding: 'utf8',
     });

@@ -25,7 +25,7 @@ describe('server entry point over real HTTP', () => {
 
   beforeAll(async () => {
     emulator = await BedrockEmulator.start();
-    script = bundleProxyEntry('server', mkdtempSync(join(tmpdir(), 'gateway-server-')));
+    script = await bundleProxyEntry('server', mkdtempSync(join(tmpdir(), 'gateway-server-')));
     env = { ...emulator.environment, API_KEY: KEY };
   });
   afterAll(async () => {
