@@ -197,8 +197,8 @@ async function main(): Promise<void> {
     console.log('\nFootprint\n');
     console.log(row(['measure', 'value']));
     console.log(row(['---', '---:']));
-    console.log(row(['Lambda bundle (assets/lambda/index.js)', `${fmt(lambdaSize.bytes / 1024 / 1024, 2)} MB (${fmt(lambdaSize.gzipBytes / 1024, 0)} KB gzip)`]));
-    console.log(row(['server bundle (assets/container/server.js)', `${fmt(serverSize.bytes / 1024 / 1024, 2)} MB (${fmt(serverSize.gzipBytes / 1024, 0)} KB gzip)`]));
+    console.log(row(['Lambda bundle (assets/lambda/index.js)', `${fmt(lambdaSize.bytes / 1024 / 1024, 2)} MiB (${fmt(lambdaSize.gzipBytes / 1024, 0)} KiB gzip)`]));
+    console.log(row(['server bundle (assets/container/server.js)', `${fmt(serverSize.bytes / 1024 / 1024, 2)} MiB (${fmt(serverSize.gzipBytes / 1024, 0)} KiB gzip)`]));
     console.log(row(['Lambda module init (require, median of 7)', `${fmt(init.requireMs, 0)} ms`]));
     console.log(row(['first invoke after init (app ready + /health; model list warming)', `${fmt(init.firstInvokeMs, 0)} ms`]));
     console.log(row(['gateway peak RSS under load', `${fmt(rss, 0)} MB`]));
