@@ -1,4 +1,4 @@
-import Fastify, { FastifyInstance } from 'fastify';
+import Fastify, { FastifyInstance, LogController } from 'fastify';
 import { registerAccessLog } from './access-log';
 import { requireApiKey } from './auth/require-api-key';
 import { registerClientDisconnect } from './client-disconnect';
@@ -27,7 +27,7 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     // One access-log line per request (registerAccessLog) instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     // Like OpenAI, reject a value of the wrong type (`"max_tokens": "100"`) instead of silently converting it.
     // Union types (`"content": string | parts[]`) are how OpenAI's schema is written; Ajv's strict mode only warns about them.
