@@ -15,7 +15,8 @@ import { gzipSync } from 'node:zlib';
 import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import { LoadResult, percentile, runLoad } from './load';
-import { bundle, Child, freePort, peakRssMb, ROOT, spawnNode, waitForOutput } from './processes';
+import { bundle, Child, peakRssMb, ROOT, spawnNode, waitForOutput } from './processes';
+import { freePort } from '../test/support/local-server';
 
 const MODEL = 'amazon.nova-lite-v1:0';
 const PROMPT = 'alpha beta gamma delta epsilon zeta eta theta';

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../support/local-server';
 
 /** A bundled server entry point running as its own process on a loopback port. */
 export interface ServerProcess {
@@ -12,15 +12,6 @@ export interface ServerProcess {
   readonly stderr: () => string;
   /** Resolves with the exit code. */
   readonly exited: Promise<number | null>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts `node script` with only PATH, HOST, PORT and `env` in its environment; resolves once it listens. */
