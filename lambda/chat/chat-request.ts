@@ -125,6 +125,9 @@ const toolCall = {
   },
 };
 
+/** `content` present and not null: required of every role but an assistant turn that calls tools (as OpenAI does). */
+const requiredContent = { required: ['content'], properties: { content: { type: ['string', 'array'] } } };
+
 const message = {
   type: 'object',
   required: ['role'],
@@ -135,6 +138,8 @@ const message = {
     tool_calls: { type: 'array', items: toolCall },
     tool_call_id: { type: 'string' },
   },
+  if: { properties: { role: { const: 'assistant' } }, required: ['tool_calls'] },
+  else: requiredContent,
 };
 
 /** Bedrock's tool name rule, which is also OpenAI's function name rule. */
@@ -186,6 +191,8 @@ export const chatRequestSchema = {
     response_format: {
       type: 'object',
       required: ['type'],
+      if: { properties: { type: { const: 'json_schema' } } },
+      then: { required: ['json_schema'] },
       properties: {
         type: { enum: ['text', 'json_object', 'json_schema'] },
         json_schema: {

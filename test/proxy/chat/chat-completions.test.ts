@@ -215,6 +215,10 @@ describe('POST /chat/completions', () => {
     ['an embedding model', 400, 'model', { model: 'cohere.embed-english-v3', messages: [{ role: 'user', content: 'x' }] }],
     ['content neither text nor parts', 400, 'messages[0].content', { model: SONNET, messages: [{ role: 'user', content: 5 }] }],
     ['stop neither text nor a list', 400, 'stop', { model: SONNET, messages: [{ role: 'user', content: 'x' }], stop: 5 }],
+    ['a user turn without content', 400, 'messages[0].content', { model: SONNET, messages: [{ role: 'user' }] }],
+    ['a user turn with null content', 400, 'messages[1].content', { model: SONNET, messages: [{ role: 'system', content: 's' }, { role: 'user', content: null }] }],
+    ['an assistant turn with neither content nor tool calls', 400, 'messages[1].content', { model: SONNET, messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: null }, { role: 'user', content: 'y' }] }],
+    ['json_schema output without its schema', 400, 'response_format.json_schema', { model: SONNET, messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_schema' } }],
     ['prompt_cache neither a flag nor settings', 400, 'prompt_cache', { model: SONNET, messages: [{ role: 'user', content: 'x' }], prompt_cache: 'yes' }],
   ])('%s → %i naming the field, without calling Bedrock', async (_name, status, param, body) => {
     const error = await apiError(h.openai.chat.completions.create(body as never));
