@@ -66,6 +66,8 @@ export class GatewayTemplateStack extends Stack {
     const apiBaseUrl = gateway.node.findChild('ApiBaseUrl') as CfnOutput;
     apiBaseUrl.overrideLogicalId('ApiBaseUrl');
     apiBaseUrl.value = Fn.conditionIf(hasCertificate.logicalId, gateway.apiBaseUrl, gateway.apiBaseUrl.replace(/^https:/, 'http:')).toString();
+    // The key's secret is the ApiKeySecretArn parameter itself: an output would only echo it, under a hashed name.
+    gateway.node.tryRemoveChild('ApiKeySecretArn');
     this.templateOptions.metadata = { 'AWS::CloudFormation::Interface': consoleInterface(this) };
   }
 }

@@ -46,6 +46,10 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
     expect(unused).toEqual([]);
   });
 
+  test('has one output, ApiBaseUrl, under a readable name', () => {
+    expect(Object.keys(synthesized.template(name).Outputs ?? {})).toEqual(['ApiBaseUrl']);
+  });
+
   test('asks for exactly the parameters of its variant, each in a labelled console section', () => {
     const template = synthesized.template(name);
     const expected = [
