@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../../src';
 import { BedrockEmulator } from '../emulator/bedrock-emulator';
 import { albFetch } from '../proxy/alb-events';
-import { freePort, waitForHttp } from '../support/local-server';
+import { freePort, stopProcess, waitForHttp } from '../support/local-server';
 import { Moto, motoAvailable, startMoto } from '../support/moto';
 
 type Resource = { Type: string; Properties: any; Metadata?: Record<string, string> };
@@ -159,9 +159,7 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
       const denied = await new OpenAI({ baseURL: `${baseUrl}/api/v1`, apiKey: 'sk-wrong', maxRetries: 0 }).models.list().catch((e) => e);
       expect(denied).toBeInstanceOf(OpenAI.AuthenticationError);
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await stopProcess(child);
     }
   });
 });

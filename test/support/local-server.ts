@@ -29,3 +29,12 @@ export async function waitForHttp(url: string, child: ChildProcess, name: string
   child.kill('SIGKILL');
   throw new Error(`${name} did not answer ${url} within 30 s`);
 }
+
+/** Stops `child` with SIGTERM and resolves once it has exited; at once if it already has. */
+export function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}

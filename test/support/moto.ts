@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { freePort, waitForHttp } from './local-server';
+import { freePort, stopProcess, waitForHttp } from './local-server';
 import { toolAvailable } from './tools';
 
 export const motoAvailable = toolAvailable('moto_server', 'REQUIRE_MOTO');
@@ -21,9 +21,6 @@ export async function startMoto(region = 'us-east-1'): Promise<Moto> {
   return {
     endpoint,
     clientConfig: { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
-    stop: () => new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () => stopProcess(child),
   };
 }
