@@ -16,6 +16,8 @@ const CONTAINER_CONTEXT = join(__dirname, '..', 'assets', 'container');
 export interface TemplateApp {
   readonly app: App;
   readonly stacks: GatewayTemplateStack[];
+  /** The templates' AssetBucketPrefix default, recorded in the manifest for publishing. */
+  readonly assetBucketPrefix: string;
 }
 
 /** Builds one stack per variant; nothing is written until `app.synth()`. */
@@ -31,7 +33,11 @@ export function buildTemplateApp(defaults: TemplateDefaults, variants: readonly 
       'aws:cdk:disable-stack-trace': true,
     },
   });
-  return { app, stacks: variants.map((variant) => new GatewayTemplateStack(app, variant, defaults)) };
+  return {
+    app,
+    stacks: variants.map((variant) => new GatewayTemplateStack(app, variant, defaults)),
+    assetBucketPrefix: defaults.assetBucketPrefix,
+  };
 }
 
 /**
@@ -40,11 +46,11 @@ export function buildTemplateApp(defaults: TemplateDefaults, variants: readonly 
  * The same sources always give the same bytes.
  */
 export function synthesizeTemplates(outDir: string, defaults: TemplateDefaults): TemplateManifest {
-  return writeTemplates(buildTemplateApp(defaults), outDir, defaults.assetBucketPrefix);
+  return writeTemplates(buildTemplateApp(defaults), outDir);
 }
 
 /** Synthesizes an app from `buildTemplateApp` into `outDir`; see `synthesizeTemplates`. */
-export function writeTemplates({ app, stacks }: TemplateApp, outDir: string, assetBucketPrefix: string): TemplateManifest {
+export function writeTemplates({ app, stacks, assetBucketPrefix }: TemplateApp, outDir: string): TemplateManifest {
   try {
     emptyOutputDirectory(outDir);
     const assembly = app.synth();

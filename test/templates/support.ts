@@ -39,7 +39,7 @@ export interface SynthesizedTemplates {
 export function synthesizeToTempDir(): SynthesizedTemplates {
   const dir = mkdtempSync(join(tmpdir(), 'templates-test-'));
   const templateApp = buildTemplateApp(TEMPLATE_DEFAULTS);
-  const manifest = writeTemplates(templateApp, dir, TEMPLATE_DEFAULTS.assetBucketPrefix);
+  const manifest = writeTemplates(templateApp, dir);
   return {
     dir,
     manifest,

@@ -105,7 +105,7 @@ describe('templates/main.ts (npx projen templates)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'templates-out-'));
     writeFileSync(join(dir, 'notes.txt'), 'keep me');
     try {
-      expect(() => writeTemplates(buildTemplateApp(TEMPLATE_DEFAULTS, TEMPLATE_VARIANTS.slice(0, 1)), dir, 'prefix'))
+      expect(() => writeTemplates(buildTemplateApp(TEMPLATE_DEFAULTS, TEMPLATE_VARIANTS.slice(0, 1)), dir))
         .toThrow(`--out: ${dir} holds other files; name a new or empty directory, or an earlier templates output`);
       expect(readdirSync(dir)).toEqual(['notes.txt']);
     } finally {
