@@ -93,8 +93,8 @@ export interface ChatRequest {
   readonly guardrail_config?: GuardrailSettings;
 }
 
-// Union types are written as type lists, not anyOf: fastify's Ajv coerces types, and coercion inside a
-// failing anyOf branch would rewrite the value before the next branch sees it.
+// Union types are written as type lists (`["integer", "null"]`), not anyOf: a wrong value then fails with one
+// error naming every allowed type, where anyOf's first error (the one reported) names only its first branch.
 const nullable = (type: string, rest: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...rest });
 
 const contentPart = {
