@@ -33,7 +33,7 @@ export interface GatewayConfig {
   readonly logLevel: string;
   /** Largest accepted request body (MAX_REQUEST_BODY_BYTES). */
   readonly bodyLimitBytes: number;
-  /** Longest a single Bedrock call may take before the client gets 504 (BEDROCK_TIMEOUT_SECONDS). */
+  /** Longest wait for Bedrock to start answering (a stream's first bytes, a whole Converse reply) before the client gets 504 (BEDROCK_TIMEOUT_SECONDS). */
   readonly bedrockTimeoutMs: number;
   /** Max tokens for chat requests that set none (DEFAULT_MAX_TOKENS); undefined: the model's maximum. */
   readonly defaultMaxTokens?: number;
