@@ -70,8 +70,9 @@ export class ChunkMapper {
     }
     if (event.contentBlockStop) {
       // A tool called without arguments streams no input: send "{}" so clients can parse it.
-      const block = this.toolBlocks.get(event.contentBlockStop.contentBlockIndex ?? 0);
-      return block && !block.argumentsSent ? [this.toolInput(event.contentBlockStop.contentBlockIndex ?? 0, '{}')] : [];
+      const blockIndex = event.contentBlockStop.contentBlockIndex ?? 0;
+      const block = this.toolBlocks.get(blockIndex);
+      return block && !block.argumentsSent ? [this.toolInput(blockIndex, '{}')] : [];
     }
     if (event.messageStop) {
       const reason = this.answeredByTool && this.toolCalls === 0 ? 'stop' : toFinishReason(event.messageStop.stopReason);
