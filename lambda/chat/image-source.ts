@@ -2,7 +2,7 @@ import { ImageBlock, ImageFormat } from '@aws-sdk/client-bedrock-runtime';
 import { OpenAIError } from '../errors';
 import { ImageLoader } from './messages';
 
-/** Fetches the bytes of a remote image; throws a OpenAIError when the URL is refused or fails. */
+/** Fetches the bytes of a remote image; throws an OpenAIError when the URL is refused or fails. */
 export type RemoteImageFetcher = (url: URL, param: string) => Promise<Uint8Array>;
 
 /**
