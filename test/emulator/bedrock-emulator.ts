@@ -231,7 +231,11 @@ export class BedrockEmulator {
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() });
     for await (const step of reply as Iterable<StreamStep> | AsyncIterable<StreamStep>) {
       if (call.closedByClient) return;
-      if ('delayMs' in step) {await sleep(step.delayMs);} else if ('hangUp' in step) {return hangUp(res);} else if ('exception' in step) {
+      if ('delayMs' in step) {
+        await sleep(step.delayMs);
+      } else if ('hangUp' in step) {
+        return hangUp(res);
+      } else if ('exception' in step) {
         res.end(exceptionFrame(step.exception.type, step.exception.message));
         return;
       } else {
