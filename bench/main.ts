@@ -53,14 +53,17 @@ function gatewayClient(port: number) {
   });
 }
 
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
 function medianResult(results: LoadResult[]): LoadResult {
-  const median = (pick: (r: LoadResult) => number) => results.map(pick).sort((a, b) => a - b)[Math.floor(results.length / 2)];
   return {
-    requests: median((r) => r.requests),
+    requests: median(results.map((r) => r.requests)),
     errors: results.reduce((n, r) => n + r.errors, 0),
-    rps: median((r) => r.rps),
-    p50Ms: median((r) => r.p50Ms),
-    p99Ms: median((r) => r.p99Ms),
+    rps: median(results.map((r) => r.rps)),
+    p50Ms: median(results.map((r) => r.p50Ms)),
+    p99Ms: median(results.map((r) => r.p99Ms)),
   };
 }
 
@@ -102,7 +105,6 @@ function moduleInitMs(endpoint: string): { requireMs: number; firstInvokeMs: num
     });
     return JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { requireMs: number; firstInvokeMs: number };
   });
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return { requireMs: median(runs.map((r) => r.requireMs)), firstInvokeMs: median(runs.map((r) => r.firstInvokeMs)) };
 }
 
