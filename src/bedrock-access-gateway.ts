@@ -169,7 +169,7 @@ export class BedrockAccessGateway extends Construct {
   /** The SSM parameter name holding the API key, when the key lives in Parameter Store. */
   public readonly apiKeyParameterName?: string;
 
-  /** Base URL for OpenAI clients: `http(s)://<load balancer or domain>/api/v1`. */
+  /** Base URL for OpenAI clients: `http(s)://<load balancer or domain>/api/v1`, or `environment.API_ROUTE_PREFIX` in place of `/api/v1`. */
   public readonly apiBaseUrl: string;
 
   /** The identity the proxy runs as; grant it access to more resources if your settings need it. */
