@@ -53,8 +53,8 @@ function defaultType(status: number): string {
   return status >= 500 ? 'server_error' : 'invalid_request_error';
 }
 
-/** What clients are told to wait after Bedrock throttles (it gives no hint of its own). */
-export const THROTTLE_RETRY_AFTER_SECONDS = 2;
+/** What clients are told to wait after Bedrock throttles or is unavailable (it gives no hint of its own). */
+const THROTTLE_RETRY_AFTER_SECONDS = 2;
 
 const INTERNAL_MESSAGE = 'The server had an error while processing your request. Please retry; if the error persists, contact the gateway administrator.';
 
