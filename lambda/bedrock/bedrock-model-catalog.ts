@@ -9,9 +9,9 @@ const SERVED_LIFECYCLES = ['ACTIVE', 'LEGACY'];
 
 /**
  * The catalog from Bedrock's list APIs: foundation models with text or embedding output (ACTIVE or LEGACY) that
- * can be called on demand (profile-only ones are known but not listed), system-defined cross-region profiles (`us.`, `eu.`, `apac.`, `global.` …) and
- * application profiles (by ARN). Listed once per TTL by one caller at a time; when a refresh fails the last list
- * keeps being served.
+ * can be called on demand (profile-only ones are known but not listed), system-defined cross-region profiles
+ * (`us.`, `eu.`, `apac.`, `global.` …) and application profiles (by ARN). Listed once per TTL by one caller at a
+ * time; when a refresh fails the last list keeps being served.
  *
  * The catalog is for listing and capabilities only: chat does not reject ids it lacks (imported or provisioned
  * model ARNs, newly launched models), Bedrock has the last word on those.
