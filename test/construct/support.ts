@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -28,9 +28,13 @@ export function useSynthChecks(): (stack: Stack) => Template {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-templates-'));
   let count = 0;
   afterAll(() => {
-    if (!cfnLintAvailable || count === 0) return;
-    const lint = cfnLint(join(dir, '*.json'));
-    expect(lint.hasErrors, lint.output).toBe(false);
+    try {
+      if (!cfnLintAvailable || count === 0) return;
+      const lint = cfnLint(join(dir, '*.json'));
+      expect(lint.hasErrors, lint.output).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   return (stack) => {
     expect(nagFindings(stack)).toEqual([]);
