@@ -97,3 +97,15 @@ describe('POST /embeddings', () => {
     expect(err.error).toEqual({ message: 'Too many requests, please wait before trying again.', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' });
   });
 });
+
+describe('POST /embeddings with the model list unreadable', () => {
+  const h = useHarness();
+
+  test('an unsupported model is still a 400 naming the model, not a server error', async () => {
+    h.emulator.failOperation('ListFoundationModels', { type: 'ThrottlingException', message: 'Rate exceeded' });
+    const err = await h.openai.embeddings.create({ model: 'acme.embedder', input: 'a' }).catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err.param).toBe('model');
+    expect(h.emulator.callsTo('InvokeModel')).toHaveLength(0);
+  });
+});
