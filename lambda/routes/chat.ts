@@ -41,7 +41,7 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
     // Errors up to here are ordinary JSON error responses; once Bedrock answers, the SSE stream starts.
     const response = await runtime.send(new ConverseStreamCommand(input), call).catch(notFound);
     const mapper = new ChunkMapper(meta, body.stream_options?.include_usage ?? false);
-    const onError = (err: unknown) => request.log.error({ err: { name: (err as Error)?.name } }, 'stream failed');
+    const onError = (err: unknown) => request.log.error({ error: { name: (err as Error)?.name } }, 'stream failed');
     void reply
       .header('content-type', 'text/event-stream; charset=utf-8')
       .header('cache-control', 'no-cache')
@@ -60,7 +60,7 @@ async function catalogEntry(catalog: ModelCatalog, modelId: string, log: Fastify
   try {
     model = await catalog.find(modelId);
   } catch (err) {
-    log.warn({ err: { name: (err as Error)?.name } }, 'model catalog unavailable; calling Bedrock without it');
+    log.warn({ error: { name: (err as Error)?.name } }, 'model catalog unavailable; calling Bedrock without it');
     return undefined;
   }
   if (model && !model.outputModalities.includes('TEXT')) {
