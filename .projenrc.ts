@@ -80,6 +80,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-bedrock@^3',
     '@aws-sdk/client-secrets-manager@^3',
     '@aws-sdk/client-ssm@^3',
+    '@aws-sdk/client-dynamodb@^3',
     '@smithy/node-http-handler@^4',
     '@smithy/eventstream-codec@^4',
     '@smithy/util-utf8@^4',

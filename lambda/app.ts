@@ -1,5 +1,6 @@
 import Fastify, { FastifyInstance, LogController } from 'fastify';
 import { registerAccessLog } from './access-log';
+import { registerCaller } from './auth/caller';
 import { requireApiKey } from './auth/require-api-key';
 import { registerClientDisconnect } from './client-disconnect';
 import { GatewayConfig } from './config';
@@ -11,6 +12,7 @@ import { embeddingsRoutes } from './routes/embeddings';
 import { healthRoutes } from './routes/health';
 import { modelsRoutes } from './routes/models';
 import { RouteOptions } from './routes/route-options';
+import { registerRequestUsage } from './usage/request-usage';
 
 /** Where logs go; tests pass a stream to capture them. Defaults to stdout. */
 export interface BuildOptions {
@@ -40,6 +42,8 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
   registerClientDisconnect(app);
   registerAccessLog(app);
   registerRequestIdHeader(app);
+  registerCaller(app);
+  registerRequestUsage(app);
   app.register(healthRoutes);
   app.register(async (api) => {
     api.addHook('onRequest', requireApiKey(deps.apiKeys));

@@ -1,5 +1,7 @@
-/** Decides whether a presented Bearer key is the gateway's key. */
+import { Caller } from './caller';
+
+/** Decides which key, if any, a presented Bearer key is. */
 export interface ApiKeyVerifier {
-  /** Resolves true only for the current key; compares in constant time. */
-  verify(presented: string): Promise<boolean>;
+  /** The caller the key belongs to, or undefined for an unknown key; compares in constant time. */
+  verify(presented: string): Promise<Caller | undefined>;
 }

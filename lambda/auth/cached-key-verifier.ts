@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { OpenAIError } from '../errors';
 import { TtlCache } from '../ttl-cache';
 import { ApiKeyVerifier } from './api-key-verifier';
+import { Caller, DEFAULT_CALLER } from './caller';
 import { KeySource } from './key-source';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
@@ -18,7 +19,7 @@ export class CachedKeyVerifier implements ApiKeyVerifier {
     this.key = new TtlCache(async () => digest(await source()), ttlMs, false, now);
   }
 
-  async verify(presented: string): Promise<boolean> {
+  async verify(presented: string): Promise<Caller | undefined> {
     let expected: Buffer;
     try {
       expected = await this.key.get();
@@ -28,6 +29,6 @@ export class CachedKeyVerifier implements ApiKeyVerifier {
         code: 'api_key_unavailable', cause: err,
       });
     }
-    return timingSafeEqual(digest(presented), expected);
+    return timingSafeEqual(digest(presented), expected) ? DEFAULT_CALLER : undefined;
   }
 }

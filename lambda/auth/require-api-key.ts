@@ -4,7 +4,7 @@ import { ApiKeyVerifier } from './api-key-verifier';
 
 const BEARER = /^Bearer\s+(\S.*)$/i;
 
-/** An onRequest hook that lets a request through only with `Authorization: Bearer <the gateway's key>`. */
+/** An onRequest hook that lets a request through only with `Authorization: Bearer <a gateway key>`, and records its caller. */
 export function requireApiKey(verifier: ApiKeyVerifier) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const header = request.headers.authorization;
@@ -14,8 +14,8 @@ export function requireApiKey(verifier: ApiKeyVerifier) {
         'You didn\'t provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).',
         { code: 'invalid_api_key' });
     }
-    if (!(await verifier.verify(presented))) {
-      throw new OpenAIError(401, 'Incorrect API key provided.', { code: 'invalid_api_key' });
-    }
+    const caller = await verifier.verify(presented);
+    if (!caller) throw new OpenAIError(401, 'Incorrect API key provided.', { code: 'invalid_api_key' });
+    request.caller = caller;
   };
 }

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { RouteOptions } from './route-options';
+import { requestedModel } from '../auth/model-access';
 import { ModelCatalog, ModelInfo } from '../bedrock/model-catalog';
-import { resolveModelName } from '../bedrock/resolve-model-name';
 import { ChatRequest, chatRequestSchema } from '../chat/chat-request';
 import { ChunkMapper } from '../chat/chunks';
 import { toChatCompletion } from '../chat/completion';
@@ -13,7 +14,7 @@ import { imageLoader } from '../chat/image-source';
 import { asModelNotFound } from '../chat/model-not-found';
 import { sseEvents } from '../chat/sse';
 import { OpenAIError } from '../errors';
-import { RouteOptions } from './route-options';
+import { recordingStreamUsage, recordUsage } from '../usage/request-usage';
 
 /** `POST /chat/completions` on Converse / ConverseStream (registered under the route prefix, behind auth). */
 export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
@@ -23,7 +24,7 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
 
   app.post('/chat/completions', { schema: { body: chatRequestSchema } }, async (request, reply) => {
     const body = request.body as ChatRequest;
-    const modelId = resolveModelName(body.model, opts.config);
+    const modelId = requestedModel(request, body.model, opts.config);
     const model = await catalogEntry(catalog, modelId, request.log);
     if (body.stream && model && !model.streaming) {
       throw OpenAIError.invalidRequest(`Model ${modelId} does not support streaming; set stream to false`, 'stream');
@@ -36,7 +37,9 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
     };
 
     if (!body.stream) {
-      return toChatCompletion(await runtime.send(new ConverseCommand(input), call).catch(notFound), meta);
+      const output = await runtime.send(new ConverseCommand(input), call).catch(notFound);
+      recordUsage(request, output.usage);
+      return toChatCompletion(output, meta);
     }
     // Errors up to here are ordinary JSON error responses; once Bedrock answers, the SSE stream starts.
     const response = await runtime.send(new ConverseStreamCommand(input), call).catch(notFound);
@@ -46,7 +49,7 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
       .header('content-type', 'text/event-stream; charset=utf-8')
       .header('cache-control', 'no-cache')
       .header('x-accel-buffering', 'no');
-    return reply.send(Readable.from(sseEvents(response.stream!, mapper, request.clientGone, onError)));
+    return reply.send(Readable.from(sseEvents(recordingStreamUsage(request, response.stream!), mapper, request.clientGone, onError)));
   });
 }
 

@@ -1,10 +1,11 @@
 import { FastifyInstance } from 'fastify';
+import { RouteOptions } from './route-options';
+import { requestedModel } from '../auth/model-access';
 import { invokeJson } from '../bedrock/invoke-json';
-import { resolveModelName } from '../bedrock/resolve-model-name';
 import { embeddingModelFor, SUPPORTED_EMBEDDING_MODELS } from '../embeddings/embedding-models';
 import { float32Base64 } from '../embeddings/float32-base64';
 import { OpenAIError } from '../errors';
-import { RouteOptions } from './route-options';
+import { recordUsage } from '../usage/request-usage';
 
 interface EmbeddingsBody {
   model: string;
@@ -67,7 +68,7 @@ export async function embeddingsRoutes(app: FastifyInstance, opts: RouteOptions)
   }, async (request) => {
     const body = request.body;
     const texts = textsOf(body.input);
-    const modelId = resolveModelName(body.model, config, 'embedding');
+    const modelId = requestedModel(request, body.model, config, 'embedding');
     const model = embeddingModelFor(modelId);
     if (!model) {
       // Unknown to Bedrock (404) or known but unsupported (400); with the list unreadable, only the latter can be said.
@@ -87,6 +88,7 @@ export async function embeddingsRoutes(app: FastifyInstance, opts: RouteOptions)
     });
     const vectors = answers.flatMap((a) => a.vectors);
     const tokens = answers.reduce((n, a) => n + a.tokens, 0);
+    recordUsage(request, { inputTokens: tokens, outputTokens: 0, totalTokens: tokens });
     const encode = body.encoding_format === 'base64' ? float32Base64 : (v: number[]) => v;
     return {
       object: 'list',

@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Harness, startHarness, TEST_API_KEY, useHarness } from './harness';
 import { CachedKeyVerifier } from '../../lambda/auth/cached-key-verifier';
+import { DEFAULT_CALLER } from '../../lambda/auth/caller';
 import { OpenAIError } from '../../lambda/errors';
 import { Moto, motoAvailable, startMoto } from '../support/moto';
 
@@ -56,14 +57,14 @@ describe('CachedKeyVerifier', () => {
       return key;
     }, 1000, () => now);
     const results = await Promise.all(Array.from({ length: 10 }, () => verifier.verify('first')));
-    expect(results).toEqual(Array(10).fill(true));
+    expect(results).toEqual(Array(10).fill(DEFAULT_CALLER));
     expect(fetches).toBe(1);
     key = 'second';
     now = 999;
-    expect(await verifier.verify('first')).toBe(true);
+    expect(await verifier.verify('first')).toBe(DEFAULT_CALLER);
     now = 1000;
-    expect(await verifier.verify('first')).toBe(false);
-    expect(await verifier.verify('second')).toBe(true);
+    expect(await verifier.verify('first')).toBeUndefined();
+    expect(await verifier.verify('second')).toBe(DEFAULT_CALLER);
     expect(fetches).toBe(2);
     now = 5000;
     failing = true;
@@ -72,7 +73,7 @@ describe('CachedKeyVerifier', () => {
     expect(err.status).toBe(500);
     expect(err.message).not.toContain('arn:');
     failing = false;
-    expect(await verifier.verify('second')).toBe(true);
+    expect(await verifier.verify('second')).toBe(DEFAULT_CALLER);
     expect(fetches).toBe(4);
   });
 });
