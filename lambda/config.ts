@@ -1,11 +1,22 @@
-/** Where the gateway's API key comes from; exactly one is configured. */
+import { readFileSync } from 'node:fs';
+import { KeysDocument, parseKeysDocument } from './keys/keys-document';
+
+/** Where the gateway's API key, or its keys document, comes from; exactly one is configured. */
 export type ApiKeySourceConfig =
   /** API_KEY: the key itself, for local runs. */
   | { readonly kind: 'env'; readonly value: string }
   /** API_KEY_SECRET_ARN (+ API_KEY_SECRET_FIELD): a Secrets Manager secret, JSON field or plain string. */
   | { readonly kind: 'secret'; readonly secretId: string; readonly field: string }
   /** API_KEY_PARAM_NAME: an SSM SecureString parameter. */
-  | { readonly kind: 'parameter'; readonly name: string };
+  | { readonly kind: 'parameter'; readonly name: string }
+  /** API_KEYS_FILE: a keys document in a local file, read again after each TTL. */
+  | { readonly kind: 'keys-file'; readonly path: string }
+  /** API_KEYS_SECRET_ARN: a keys document as a secret's SecretString. */
+  | { readonly kind: 'keys-secret'; readonly secretId: string }
+  /** API_KEYS_PARAM_NAME: a keys document as an SSM parameter's value. */
+  | { readonly kind: 'keys-parameter'; readonly name: string }
+  /** API_KEYS_DOCUMENT: a keys document given inline, validated at start-up. */
+  | { readonly kind: 'keys-inline'; readonly document: KeysDocument };
 
 /** Gateway configuration, read from the environment once at start-up. */
 export interface GatewayConfig {
@@ -21,7 +32,7 @@ export interface GatewayConfig {
   readonly defaultEmbeddingModel: string;
   /** AWS region of Bedrock (AWS_REGION, else AWS_DEFAULT_REGION); undefined lets the SDK decide. */
   readonly region?: string;
-  /** The API key source (API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME). */
+  /** The API key source (API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME, API_KEYS_FILE, API_KEYS_SECRET_ARN, API_KEYS_PARAM_NAME, API_KEYS_DOCUMENT). */
   readonly apiKeySource: ApiKeySourceConfig;
   /** How long a fetched key is trusted before it is fetched again (API_KEY_CACHE_TTL_SECONDS). */
   readonly apiKeyCacheTtlMs: number;
@@ -39,6 +50,10 @@ export interface GatewayConfig {
   readonly defaultMaxTokens?: number;
   /** Cache points on every chat request to a model that supports prompt caching, unless it sends `prompt_cache` (ENABLE_PROMPT_CACHING). */
   readonly enablePromptCaching: boolean;
+  /** DynamoDB table of the keys' limit counters (LIMITS_TABLE_NAME); undefined: counters in process memory. */
+  readonly limitsTableName?: string;
+  /** The `Gateway` dimension of the usage metrics (GATEWAY_NAME). */
+  readonly gatewayName: string;
   /** How long the server entry point waits for in-flight requests on SIGTERM before cutting them off (SHUTDOWN_TIMEOUT_SECONDS). */
   readonly shutdownTimeoutMs: number;
 }
@@ -81,20 +96,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     enablePromptCaching: boolean(env, 'ENABLE_PROMPT_CACHING', false),
     // ECS sends SIGKILL 30 s after SIGTERM by default (its stopTimeout, at most 120 s): finish before that.
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 0, 120) * 1000,
+    limitsTableName: env.LIMITS_TABLE_NAME || undefined,
+    gatewayName: nonEmpty(env, 'GATEWAY_NAME', 'bedrock-access-gateway'),
   };
 }
 
+/** The variables that name a key source; exactly one is set. */
+export const KEY_SOURCE_VARIABLES = [
+  'API_KEY', 'API_KEY_SECRET_ARN', 'API_KEY_PARAM_NAME', 'API_KEYS_FILE', 'API_KEYS_SECRET_ARN', 'API_KEYS_PARAM_NAME', 'API_KEYS_DOCUMENT',
+] as const;
+
 function apiKeySource(env: NodeJS.ProcessEnv): ApiKeySourceConfig {
-  const set = ['API_KEY', 'API_KEY_SECRET_ARN', 'API_KEY_PARAM_NAME'].filter((name) => (env[name] ?? '') !== '');
+  const set = KEY_SOURCE_VARIABLES.filter((name) => (env[name] ?? '') !== '');
   if (set.length !== 1) {
     const received = set.length === 0 ? 'none is set' : `${set.join(' and ')} are set`;
-    throw new ConfigError(`API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME: set exactly one key source; ${received}`);
+    throw new ConfigError(`${KEY_SOURCE_VARIABLES.join(', ')}: set exactly one key source; ${received}`);
   }
-  if (env.API_KEY) return { kind: 'env', value: env.API_KEY };
-  if (env.API_KEY_SECRET_ARN) {
-    return { kind: 'secret', secretId: env.API_KEY_SECRET_ARN, field: nonEmpty(env, 'API_KEY_SECRET_FIELD', 'api_key') };
+  const value = env[set[0]]!;
+  switch (set[0]) {
+    case 'API_KEY': return { kind: 'env', value };
+    case 'API_KEY_SECRET_ARN': return { kind: 'secret', secretId: value, field: nonEmpty(env, 'API_KEY_SECRET_FIELD', 'api_key') };
+    case 'API_KEY_PARAM_NAME': return { kind: 'parameter', name: value };
+    case 'API_KEYS_SECRET_ARN': return { kind: 'keys-secret', secretId: value };
+    case 'API_KEYS_PARAM_NAME': return { kind: 'keys-parameter', name: value };
+    case 'API_KEYS_DOCUMENT': return { kind: 'keys-inline', document: keysDocument('API_KEYS_DOCUMENT', () => value) };
+    case 'API_KEYS_FILE':
+      // Read once here so a bad file stops start-up; the verifier reads it again after each TTL.
+      keysDocument('API_KEYS_FILE', () => readFileSync(value, 'utf8'));
+      return { kind: 'keys-file', path: value };
   }
-  return { kind: 'parameter', name: env.API_KEY_PARAM_NAME! };
+}
+
+function keysDocument(name: string, read: () => string): KeysDocument {
+  try {
+    return parseKeysDocument(read());
+  } catch (err) {
+    throw new ConfigError(`${name}: ${(err as Error).message}`);
+  }
 }
 
 function modelAliases(raw: string | undefined): Record<string, string> {

@@ -1,13 +1,10 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { CachedKeyVerifier } from './auth/cached-key-verifier';
-import { KeySource, secretsManagerKey, ssmParameterKey, staticKey } from './auth/key-source';
 import { BedrockModelCatalog } from './bedrock/bedrock-model-catalog';
 import { GatewayConfig } from './config';
 import { GatewayDeps } from './deps';
+import { createApiKeyVerifier } from './keys/create-api-key-verifier';
 
 /** Keep-alive connections per Bedrock endpoint; enough for one Lambda or a busy container. */
 const MAX_SOCKETS = 256;
@@ -24,7 +21,7 @@ export interface ClientSettings {
 export interface DepsOptions {
   /** For the bedrock-runtime and bedrock (control plane) clients. */
   readonly bedrock?: ClientSettings;
-  /** For the Secrets Manager or SSM client that fetches the API key. */
+  /** For the Secrets Manager or SSM client that fetches the API key or the keys document. */
   readonly keyStore?: ClientSettings;
 }
 
@@ -51,15 +48,6 @@ export function createDeps(config: GatewayConfig, options: DepsOptions = {}): Ga
   return {
     runtime,
     catalog: new BedrockModelCatalog(control, config.modelsCacheTtlMs),
-    apiKeys: new CachedKeyVerifier(keySource(config, { ...base, ...options.keyStore }), config.apiKeyCacheTtlMs),
+    apiKeys: createApiKeyVerifier(config, { ...base, ...options.keyStore }),
   };
-}
-
-function keySource(config: GatewayConfig, settings: ClientSettings): KeySource {
-  const source = config.apiKeySource;
-  switch (source.kind) {
-    case 'env': return staticKey(source.value);
-    case 'secret': return secretsManagerKey(new SecretsManagerClient(settings), source.secretId, source.field);
-    case 'parameter': return ssmParameterKey(new SSMClient(settings), source.name);
-  }
 }

@@ -1,11 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { OpenAIError } from '../errors';
+import { timingSafeEqual } from 'node:crypto';
 import { TtlCache } from '../ttl-cache';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { Caller, DEFAULT_CALLER } from './caller';
+import { apiKeyUnavailable, keyDigest } from './key-digest';
 import { KeySource } from './key-source';
-
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
 /**
  * Verifies keys against the key from a source, fetched at most once per TTL (so a rotated secret takes effect
@@ -16,7 +14,7 @@ export class CachedKeyVerifier implements ApiKeyVerifier {
   private readonly key: TtlCache<Buffer>;
 
   constructor(source: KeySource, ttlMs: number, now?: () => number) {
-    this.key = new TtlCache(async () => digest(await source()), ttlMs, false, now);
+    this.key = new TtlCache(async () => keyDigest(await source()), ttlMs, false, now);
   }
 
   async verify(presented: string): Promise<Caller | undefined> {
@@ -24,11 +22,8 @@ export class CachedKeyVerifier implements ApiKeyVerifier {
     try {
       expected = await this.key.get();
     } catch (err) {
-      // The cause (e.g. a missing secret) is for the operator's logs, not the client.
-      throw new OpenAIError(500, 'The gateway could not load its API key. Contact the gateway administrator.', {
-        code: 'api_key_unavailable', cause: err,
-      });
+      throw apiKeyUnavailable(err);
     }
-    return timingSafeEqual(digest(presented), expected) ? DEFAULT_CALLER : undefined;
+    return timingSafeEqual(keyDigest(presented), expected) ? DEFAULT_CALLER : undefined;
   }
 }

@@ -9,6 +9,22 @@ export interface Caller {
   readonly name: string;
   /** Bedrock model ids this key may use; undefined: every model the gateway can reach. */
   readonly models?: readonly string[];
+  /** The key's limits; undefined: none. */
+  readonly limits?: KeyLimits;
+  /** Bedrock model id → application inference profile ARN that this key's requests for that model go through. */
+  readonly inferenceProfiles?: Readonly<Record<string, string>>;
+}
+
+/** What one key may spend; each limit is optional. */
+export interface KeyLimits {
+  /** Requests per UTC minute. */
+  readonly requestsPerMinute?: number;
+  /** Tokens per UTC minute: input, output and cache reads and writes, as Bedrock reports them. */
+  readonly tokensPerMinute?: number;
+  /** Tokens per UTC calendar month, counted as for `tokensPerMinute`. */
+  readonly tokensPerMonth?: number;
+  /** Requests in flight at once. */
+  readonly maxConcurrentRequests?: number;
 }
 
 /** The caller of the single-key settings: one unnamed key that may use every model. */

@@ -15,9 +15,7 @@ export function staticKey(value: string): KeySource {
  */
 export function secretsManagerKey(client: SecretsManagerClient, secretId: string, field: string): KeySource {
   return async () => {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    const raw = out.SecretString;
-    if (raw === undefined || raw.trim() === '') throw new Error(`secret ${secretId} has no string value`);
+    const raw = await secretString(client, secretId);
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
@@ -29,6 +27,14 @@ export function secretsManagerKey(client: SecretsManagerClient, secretId: string
     if (typeof value !== 'string' || value === '') throw new Error(`secret ${secretId} has no non-empty string field "${field}"`);
     return value;
   };
+}
+
+/** A secret's SecretString; an error when it has none or it is blank. */
+export async function secretString(client: SecretsManagerClient, secretId: string): Promise<string> {
+  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  const raw = out.SecretString;
+  if (raw === undefined || raw.trim() === '') throw new Error(`secret ${secretId} has no string value`);
+  return raw;
 }
 
 /** An SSM SecureString (or String) parameter, decrypted. */

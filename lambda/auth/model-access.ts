@@ -4,9 +4,18 @@ import { GatewayConfig } from '../config';
 import { OpenAIError } from '../errors';
 import { Caller } from './caller';
 
-/** Whether a caller may use a Bedrock model id (after alias and `gpt-*` mapping). */
+/** A system-defined cross-region inference profile id: a geography prefix (`us.`, `eu.`, `apac.`, `global.` …) and a model id. */
+const CROSS_REGION_PROFILE = /^[a-z]{2,6}(?:-[a-z]+)?\.(.+\..+)$/;
+
+/**
+ * Whether a caller may use a Bedrock model id (after alias and `gpt-*` mapping): every model when the key lists
+ * none; otherwise a listed id, or a cross-region profile id (`us.…`, `global.…`) of a listed model, since such a
+ * profile serves the same model from other regions. Listing a profile id does not grant the bare model id.
+ */
 export function mayUseModel(caller: Caller, modelId: string): boolean {
-  return caller.models === undefined || caller.models.includes(modelId);
+  if (caller.models === undefined || caller.models.includes(modelId)) return true;
+  const base = CROSS_REGION_PROFILE.exec(modelId)?.[1];
+  return base !== undefined && caller.models.includes(base);
 }
 
 /**

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { RouteOptions } from './route-options';
+import { bedrockModelId } from '../auth/bedrock-model-id';
 import { requestedModel } from '../auth/model-access';
 import { ModelCatalog, ModelInfo } from '../bedrock/model-catalog';
 import { ChatRequest, chatRequestSchema } from '../chat/chat-request';
@@ -29,7 +30,8 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
     if (body.stream && model && !model.streaming) {
       throw OpenAIError.invalidRequest(`Model ${modelId} does not support streaming; set stream to false`, 'stream');
     }
-    const { input, structured } = await toConverseInput(body, { modelId, model, loadImage, ...defaults });
+    const { input: converseInput, structured } = await toConverseInput(body, { modelId, model, loadImage, ...defaults });
+    const input = { ...converseInput, modelId: bedrockModelId(request, modelId) };
     const meta = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: modelId, structured };
     const call = { abortSignal: request.clientGone };
     const notFound = (err: unknown) => {

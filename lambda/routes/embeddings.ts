@@ -1,5 +1,6 @@
 import { FastifyInstance } from 'fastify';
 import { RouteOptions } from './route-options';
+import { bedrockModelId } from '../auth/bedrock-model-id';
 import { requestedModel } from '../auth/model-access';
 import { invokeJson } from '../bedrock/invoke-json';
 import { embeddingModelFor, SUPPORTED_EMBEDDING_MODELS } from '../embeddings/embedding-models';
@@ -81,8 +82,9 @@ export async function embeddingsRoutes(app: FastifyInstance, opts: RouteOptions)
       throw OpenAIError.invalidRequest(`${model.family} supports dimensions ${model.dimensions.join(', ')}; received ${dimensions}.`, 'dimensions');
     }
     const calls = model.calls(texts, dimensions, { inputType: body.input_type });
+    const invokedId = bedrockModelId(request, modelId);
     const answers = await mapLimited(calls, CONCURRENCY, async (call) => {
-      const result = await invokeJson(deps.runtime, modelId, call.body, request.clientGone);
+      const result = await invokeJson(deps.runtime, invokedId, call.body, request.clientGone);
       const parsed = call.parse(result.body);
       return { vectors: parsed.vectors, tokens: parsed.inputTokens ?? result.inputTokens ?? 0 };
     });

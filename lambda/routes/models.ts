@@ -1,4 +1,5 @@
 import { FastifyInstance } from 'fastify';
+import { mayUseModel } from '../auth/model-access';
 import { ModelInfo } from '../bedrock/model-catalog';
 import { OpenAIError } from '../errors';
 import { RouteOptions } from './route-options';
@@ -18,20 +19,23 @@ function toOpenAIModel(m: ModelInfo): { id: string; object: 'model'; created: nu
 }
 
 /**
- * `GET /models` and `GET /models/{id}` from the cached catalog. Ids may contain `/` and `:` (application profile
- * ARNs), so the id is the whole rest of the path, URL-encoded or not.
+ * `GET /models` and `GET /models/{id}` from the cached catalog, only the models the caller's key may use. Ids may
+ * contain `/` and `:` (application profile ARNs), so the id is the whole rest of the path, URL-encoded or not.
  */
 export async function modelsRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
   const { catalog } = opts.deps;
 
   app.get('/models', {
     schema: { response: { 200: { type: 'object', properties: { object: { type: 'string' }, data: { type: 'array', items: modelSchema } } } } },
-  }, async () => ({ object: 'list', data: (await catalog.list()).map(toOpenAIModel) }));
+  }, async (request) => ({
+    object: 'list',
+    data: (await catalog.list()).filter((m) => mayUseModel(request.caller, m.id)).map(toOpenAIModel),
+  }));
 
   app.get<{ Params: { '*': string } }>('/models/*', { schema: { response: { 200: modelSchema } } }, async (request) => {
     const id = request.params['*'];
     const model = await catalog.find(id);
-    if (!model || model.requiresProfile) throw OpenAIError.modelNotFound(id);
+    if (!model || model.requiresProfile || !mayUseModel(request.caller, id)) throw OpenAIError.modelNotFound(id);
     return toOpenAIModel(model);
   });
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from '../../lambda/config';
 
@@ -22,6 +25,7 @@ describe('loadConfig', () => {
       bedrockTimeoutMs: 600_000,
       enablePromptCaching: false,
       shutdownTimeoutMs: 25_000,
+      gatewayName: 'bedrock-access-gateway',
     });
   });
 
@@ -29,6 +33,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ API_KEY_SECRET_ARN: 'arn:s' }).apiKeySource).toEqual({ kind: 'secret', secretId: 'arn:s', field: 'api_key' });
     expect(loadConfig({ API_KEY_SECRET_ARN: 'arn:s', API_KEY_SECRET_FIELD: 'key' }).apiKeySource).toEqual({ kind: 'secret', secretId: 'arn:s', field: 'key' });
     expect(loadConfig({ API_KEY_PARAM_NAME: '/gw/key' }).apiKeySource).toEqual({ kind: 'parameter', name: '/gw/key' });
+  });
+
+  test('keys document sources: a file (checked at start-up), a secret, a parameter, inline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keys-config-'));
+    writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [{ name: 'a', key: 'sk-a' }] }));
+    expect(loadConfig({ API_KEYS_FILE: join(dir, 'keys.json') }).apiKeySource).toEqual({ kind: 'keys-file', path: join(dir, 'keys.json') });
+    expect(loadConfig({ API_KEYS_SECRET_ARN: 'arn:s' }).apiKeySource).toEqual({ kind: 'keys-secret', secretId: 'arn:s' });
+    expect(loadConfig({ API_KEYS_PARAM_NAME: '/gw/keys' }).apiKeySource).toEqual({ kind: 'keys-parameter', name: '/gw/keys' });
+    expect(loadConfig({ API_KEYS_DOCUMENT: '{"keys":[{"name":"a","parameterName":"/gw/a","models":["m"]}]}' }).apiKeySource).toEqual({
+      kind: 'keys-inline',
+      document: { keys: [{ name: 'a', value: { kind: 'parameter', name: '/gw/a' }, models: ['m'], disabled: false }] },
+    });
+  });
+
+  test('limits table and gateway name', () => {
+    expect(withKey({ LIMITS_TABLE_NAME: 'gw-limits', GATEWAY_NAME: 'team-gw' })).toMatchObject({ limitsTableName: 'gw-limits', gatewayName: 'team-gw' });
   });
 
   test('reads every setting', () => {
@@ -67,8 +87,12 @@ describe('loadConfig', () => {
   });
 
   test.each([
-    [{}, 'API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME: set exactly one key source; none is set'],
-    [{ API_KEY: 'a', API_KEY_PARAM_NAME: '/p' }, 'API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME: set exactly one key source; API_KEY and API_KEY_PARAM_NAME are set'],
+    [{}, 'API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME, API_KEYS_FILE, API_KEYS_SECRET_ARN, API_KEYS_PARAM_NAME, API_KEYS_DOCUMENT: set exactly one key source; none is set'],
+    [{ API_KEY: 'a', API_KEY_PARAM_NAME: '/p' }, 'API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME, API_KEYS_FILE, API_KEYS_SECRET_ARN, API_KEYS_PARAM_NAME, API_KEYS_DOCUMENT: set exactly one key source; API_KEY and API_KEY_PARAM_NAME are set'],
+    [{ API_KEY: 'a', API_KEYS_FILE: '/k.json' }, 'API_KEY, API_KEY_SECRET_ARN, API_KEY_PARAM_NAME, API_KEYS_FILE, API_KEYS_SECRET_ARN, API_KEYS_PARAM_NAME, API_KEYS_DOCUMENT: set exactly one key source; API_KEY and API_KEYS_FILE are set'],
+    [{ API_KEYS_DOCUMENT: '{"keys":[{"name":"a","key":"k","limits":{"requestsPerMinute":0}}]}' },
+      'API_KEYS_DOCUMENT: keys[0] ("a").limits.requestsPerMinute: must be a positive integer; received 0'],
+    [{ API_KEYS_FILE: '/nonexistent/keys.json' }, "API_KEYS_FILE: ENOENT: no such file or directory, open '/nonexistent/keys.json'"],
     [{ API_KEY: 'k', API_ROUTE_PREFIX: 'api/' }, 'API_ROUTE_PREFIX: must start with "/" and not end with "/"; received "api/"'],
     [{ API_KEY: 'k', PORT: '80a' }, 'PORT: must be an integer from 1 to 65535; received "80a"'],
     [{ API_KEY: 'k', DEFAULT_MODEL: ' ' }, 'DEFAULT_MODEL: must not be empty; unset it to use "global.anthropic.claude-sonnet-4-6"'],

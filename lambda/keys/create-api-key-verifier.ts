@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { ApiKeyVerifier } from '../auth/api-key-verifier';
+import { CachedKeyVerifier } from '../auth/cached-key-verifier';
+import { KeySource, secretsManagerKey, secretString, ssmParameterKey, staticKey } from '../auth/key-source';
+import type { GatewayConfig } from '../config';
+import type { ClientSettings } from '../create-deps';
+import { KeysDocument, KeyValueSource, parseKeysDocument } from './keys-document';
+import { KeysDocumentVerifier } from './keys-document-verifier';
+
+/** One JSON line in the gateway's log format: a keys document refresh that failed (never a key's value). */
+function logRefreshError(err: unknown): void {
+  const e = err as Error | undefined;
+  process.stdout.write(`${JSON.stringify({
+    level: 40, time: Date.now(), msg: 'keys document not refreshed; serving the last good keys', error: { name: e?.name, message: e?.message },
+  })}\n`);
+}
+
+/**
+ * The key verifier for the configured key source: the single key of API_KEY, API_KEY_SECRET_ARN or
+ * API_KEY_PARAM_NAME, or the keys document of API_KEYS_FILE, API_KEYS_SECRET_ARN, API_KEYS_PARAM_NAME or
+ * API_KEYS_DOCUMENT. Every entry point (the app, an API Gateway authorizer) builds its verifier here.
+ */
+export function createApiKeyVerifier(
+  config: Pick<GatewayConfig, 'apiKeySource' | 'apiKeyCacheTtlMs'>,
+  settings: ClientSettings = {},
+  onRefreshError: (err: unknown) => void = logRefreshError,
+): ApiKeyVerifier {
+  const source = config.apiKeySource;
+  const clients = lazyClients(settings);
+  const single = (key: KeySource) => new CachedKeyVerifier(key, config.apiKeyCacheTtlMs);
+  const keyValue = (value: KeyValueSource): Promise<string> => {
+    switch (value.kind) {
+      case 'inline': return Promise.resolve(value.value);
+      case 'secret': return secretsManagerKey(clients.secrets(), value.secretId, value.field)();
+      case 'parameter': return ssmParameterKey(clients.ssm(), value.name)();
+    }
+  };
+  const fromDocument = (document: () => Promise<KeysDocument>) =>
+    new KeysDocumentVerifier({ document, keyValue }, config.apiKeyCacheTtlMs, onRefreshError);
+  const parsed = (read: () => Promise<string>) => async () => parseKeysDocument(await read());
+  switch (source.kind) {
+    case 'env': return single(staticKey(source.value));
+    case 'secret': return single(secretsManagerKey(clients.secrets(), source.secretId, source.field));
+    case 'parameter': return single(ssmParameterKey(clients.ssm(), source.name));
+    case 'keys-file': return fromDocument(parsed(() => readFile(source.path, 'utf8')));
+    case 'keys-secret': return fromDocument(parsed(() => secretString(clients.secrets(), source.secretId)));
+    case 'keys-parameter': return fromDocument(parsed(ssmParameterKey(clients.ssm(), source.name)));
+    case 'keys-inline': return fromDocument(async () => source.document);
+  }
+}
+
+/** Secrets Manager and SSM clients, each made on first use (a document of inline keys needs neither). */
+function lazyClients(settings: ClientSettings) {
+  let secrets: SecretsManagerClient | undefined;
+  let ssm: SSMClient | undefined;
+  return {
+    secrets: () => (secrets ??= new SecretsManagerClient(settings)),
+    ssm: () => (ssm ??= new SSMClient(settings)),
+  };
+}
