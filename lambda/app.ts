@@ -6,6 +6,7 @@ import { registerClientDisconnect } from './client-disconnect';
 import { GatewayConfig } from './config';
 import { GatewayDeps } from './deps';
 import { registerErrorHandlers } from './errors';
+import { registerLimits } from './limits/limits-stage';
 import { newRequestId, registerRequestIdHeader } from './request-id';
 import { chatRoutes } from './routes/chat';
 import { embeddingsRoutes } from './routes/embeddings';
@@ -13,8 +14,9 @@ import { healthRoutes } from './routes/health';
 import { modelsRoutes } from './routes/models';
 import { RouteOptions } from './routes/route-options';
 import { registerRequestUsage } from './usage/request-usage';
+import { registerUsageMetrics } from './usage/usage-metrics';
 
-/** Where logs go; tests pass a stream to capture them. Defaults to stdout. */
+/** Where logs and usage metrics go; tests pass a stream to capture them. Defaults to stdout. */
 export interface BuildOptions {
   readonly logStream?: NodeJS.WritableStream;
 }
@@ -47,6 +49,8 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
   app.register(healthRoutes);
   app.register(async (api) => {
     api.addHook('onRequest', requireApiKey(deps.apiKeys));
+    registerLimits(api, deps.limiter);
+    registerUsageMetrics(api, config.gatewayName, options.logStream ?? process.stdout);
     const opts: RouteOptions = { config, deps };
     await api.register(modelsRoutes, opts);
     await api.register(chatRoutes, opts);

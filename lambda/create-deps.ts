@@ -1,10 +1,16 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { BedrockModelCatalog } from './bedrock/bedrock-model-catalog';
 import { GatewayConfig } from './config';
 import { GatewayDeps } from './deps';
 import { createApiKeyVerifier } from './keys/create-api-key-verifier';
+import { CounterStore } from './limits/counter-store';
+import { DynamoDbCounterStore } from './limits/dynamodb-counter-store';
+import { Limiter } from './limits/limiter';
+import { MemoryCounterStore } from './limits/memory-counter-store';
+import { logWarning } from './process-log';
 
 /** Keep-alive connections per Bedrock endpoint; enough for one Lambda or a busy container. */
 const MAX_SOCKETS = 256;
@@ -23,11 +29,14 @@ export interface DepsOptions {
   readonly bedrock?: ClientSettings;
   /** For the Secrets Manager or SSM client that fetches the API key or the keys document. */
   readonly keyStore?: ClientSettings;
+  /** For the DynamoDB client of the limit counters (LIMITS_TABLE_NAME). */
+  readonly limitsStore?: ClientSettings;
 }
 
 /**
  * The production dependencies: AWS SDK clients in AWS_REGION (endpoints from AWS_ENDPOINT_URL_BEDROCK_RUNTIME,
- * AWS_ENDPOINT_URL_BEDROCK, AWS_ENDPOINT_URL … are honoured by the SDK itself), the model catalog and the key verifier.
+ * AWS_ENDPOINT_URL_BEDROCK, AWS_ENDPOINT_URL … are honoured by the SDK itself), the model catalog, the key verifier and
+ * the limiter (counters in LIMITS_TABLE_NAME, else in this process's memory).
  */
 export function createDeps(config: GatewayConfig, options: DepsOptions = {}): GatewayDeps {
   const base = { ...(config.region ? { region: config.region } : {}) };
@@ -49,5 +58,12 @@ export function createDeps(config: GatewayConfig, options: DepsOptions = {}): Ga
     runtime,
     catalog: new BedrockModelCatalog(control, config.modelsCacheTtlMs),
     apiKeys: createApiKeyVerifier(config, { ...base, ...options.keyStore }),
+    limiter: new Limiter(counterStore(config, { ...base, ...options.limitsStore }),
+      (err) => logWarning('limit counters unavailable; requests admitted without them', err)),
   };
+}
+
+function counterStore(config: GatewayConfig, settings: ClientSettings): CounterStore {
+  if (!config.limitsTableName) return new MemoryCounterStore();
+  return new DynamoDbCounterStore(new DynamoDBClient(settings), config.limitsTableName);
 }

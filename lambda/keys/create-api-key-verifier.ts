@@ -6,16 +6,9 @@ import { CachedKeyVerifier } from '../auth/cached-key-verifier';
 import { KeySource, secretsManagerKey, secretString, ssmParameterKey, staticKey } from '../auth/key-source';
 import type { GatewayConfig } from '../config';
 import type { ClientSettings } from '../create-deps';
+import { logWarning } from '../process-log';
 import { KeysDocument, KeyValueSource, parseKeysDocument } from './keys-document';
 import { KeysDocumentVerifier } from './keys-document-verifier';
-
-/** One JSON line in the gateway's log format: a keys document refresh that failed (never a key's value). */
-function logRefreshError(err: unknown): void {
-  const e = err as Error | undefined;
-  process.stdout.write(`${JSON.stringify({
-    level: 40, time: Date.now(), msg: 'keys document not refreshed; serving the last good keys', error: { name: e?.name, message: e?.message },
-  })}\n`);
-}
 
 /**
  * The key verifier for the configured key source: the single key of API_KEY, API_KEY_SECRET_ARN or
@@ -25,7 +18,7 @@ function logRefreshError(err: unknown): void {
 export function createApiKeyVerifier(
   config: Pick<GatewayConfig, 'apiKeySource' | 'apiKeyCacheTtlMs'>,
   settings: ClientSettings = {},
-  onRefreshError: (err: unknown) => void = logRefreshError,
+  onRefreshError: (err: unknown) => void = (err) => logWarning('keys document not refreshed; serving the last good keys', err),
 ): ApiKeyVerifier {
   const source = config.apiKeySource;
   const clients = lazyClients(settings);

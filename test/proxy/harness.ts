@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { build } from '../../lambda/app';
 import { RemoteImageFetcher } from '../../lambda/chat/image-source';
-import { GatewayConfig, loadConfig } from '../../lambda/config';
+import { GatewayConfig, KEY_SOURCE_VARIABLES, loadConfig } from '../../lambda/config';
 import { createDeps, DepsOptions } from '../../lambda/create-deps';
 import { GatewayDeps } from '../../lambda/deps';
 import { gracefulClose } from '../../lambda/graceful-close';
@@ -48,7 +48,7 @@ export interface Harness {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = options.emulator ?? await BedrockEmulator.start(options.emulatorOptions);
   const env = options.env ?? {};
-  const keySourceGiven = ['API_KEY', 'API_KEY_SECRET_ARN', 'API_KEY_PARAM_NAME'].some((name) => name in env);
+  const keySourceGiven = KEY_SOURCE_VARIABLES.some((name) => name in env);
   const config = loadConfig({ ...(keySourceGiven ? {} : { API_KEY: TEST_API_KEY }), LOG_LEVEL: 'info', ...env });
   const deps: GatewayDeps = {
     ...createDeps(config, {

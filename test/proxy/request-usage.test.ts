@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { build } from '../../lambda/app';
 import { loadConfig } from '../../lambda/config';
 import { createDeps } from '../../lambda/create-deps';
@@ -40,11 +40,12 @@ describe('per-request model and usage, as the shared stages after each answer se
     const usage = stream
       ? JSON.parse(res.body.split('\n\n').filter((e) => e.startsWith('data: {')).at(-1)!.slice(6)).usage
       : res.json().usage;
-    expect(seen).toEqual([{
+    // onResponse hooks run once the response has been sent, which can be after inject resolves.
+    await vi.waitFor(() => expect(seen).toEqual([{
       caller: 'default',
       modelId: MODEL,
       usage: { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, cacheReadTokens: 0, cacheWriteTokens: 0 },
-    }]);
+    }]));
     expect(usage.prompt_tokens).toBeGreaterThan(0);
     expect(usage.completion_tokens).toBeGreaterThan(0);
   });
@@ -60,17 +61,17 @@ describe('per-request model and usage, as the shared stages after each answer se
     expect(res.statusCode).toBe(200);
     const tokens = res.json().usage.prompt_tokens;
     expect(tokens).toBeGreaterThan(0);
-    expect(seen).toEqual([{
+    await vi.waitFor(() => expect(seen).toEqual([{
       caller: 'default',
       modelId: 'amazon.titan-embed-text-v2:0',
       usage: { inputTokens: tokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
-    }]);
+    }]));
   });
 
   test('a request refused before Bedrock answers records no usage', async () => {
     seen.splice(0);
     const res = await app.inject({ method: 'POST', url: '/api/v1/chat/completions', headers: auth, payload: { model: MODEL, messages: [] } });
     expect(res.statusCode).toBe(400);
-    expect(seen).toEqual([{ caller: 'default', modelId: null, usage: null }]);
+    await vi.waitFor(() => expect(seen).toEqual([{ caller: 'default', modelId: null, usage: null }]));
   });
 });

@@ -1,0 +1,25 @@
+/** A fixed time window that counters belong to: its id (part of each counter's id) and when it ends. */
+export interface Window {
+  readonly id: string;
+  readonly end: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/** The UTC minute `now` falls in. */
+export function minuteWindow(now: number): Window {
+  const start = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+  return { id: new Date(start).toISOString().slice(0, 16), end: start + MINUTE_MS };
+}
+
+/** The UTC calendar month `now` falls in. */
+export function monthWindow(now: number): Window {
+  const date = new Date(now);
+  return { id: date.toISOString().slice(0, 7), end: Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) };
+}
+
+/** Fixed spans of `ms` (for the concurrency counters: a slot a crashed instance never gave back is forgotten at the next span). */
+export function spanWindow(now: number, ms: number): Window {
+  const start = Math.floor(now / ms) * ms;
+  return { id: `${ms / 1000}s-${start / 1000}`, end: start + ms };
+}
