@@ -33,7 +33,7 @@ export class DynamoDbCounterStore implements CounterStore {
         ':expiresAt': { N: String(Math.ceil(expiresAt.getTime() / 1000)) },
         ...(atMost === undefined ? {} : { ':atMost': { N: String(atMost) } }),
       },
-      ReturnValues: 'UPDATED_NEW',
+      ReturnValues: 'ALL_NEW',
     }));
     return Number(out.Attributes?.value?.N ?? 0);
   }

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
+import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { freePort, stopProcess, waitForHttp } from './local-server';
 import { toolAvailable } from './tools';
 
 export const motoAvailable = toolAvailable('moto_server', 'REQUIRE_MOTO');
 
-/** A moto_server on a free loopback port, for Secrets Manager, SSM, S3, CloudFormation and EC2. */
+/** A moto_server on a free loopback port, for Secrets Manager, SSM, DynamoDB, S3, CloudFormation and EC2. */
 export interface Moto {
   /** e.g. http://127.0.0.1:41234; pass as `endpoint` to AWS SDK clients. */
   readonly endpoint: string;
@@ -23,4 +24,18 @@ export async function startMoto(region = 'us-east-1'): Promise<Moto> {
     clientConfig: { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
     stop: () => stopProcess(child),
   };
+}
+
+/** Creates a table shaped like the gateway's counter tables (partition key `pk`, TTL `expiresAt`, on demand); returns its name. */
+export async function createCounterTable(moto: Moto, name: string): Promise<string> {
+  const client = new DynamoDBClient(moto.clientConfig);
+  await client.send(new CreateTableCommand({
+    TableName: name,
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  }));
+  await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }));
+  client.destroy();
+  return name;
 }
