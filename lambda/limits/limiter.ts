@@ -162,7 +162,7 @@ export class Limiter {
     if (!limits.tokensPerMonth) return undefined;
     const month = state.monthTokens = this.tokenCount(state.monthTokens, `${name}#tokens-month`, monthWindow(now));
     this.addTokens(month, tokens);
-    return (month.used / limits.tokensPerMonth) * 100;
+    return (month.used * 100) / limits.tokensPerMonth;
   }
 
   /** Takes one request from the lease, leasing more from the shared counter when it has run out. */

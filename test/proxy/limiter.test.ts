@@ -1,0 +1,97 @@
+import { describe, expect, test } from 'vitest';
+import { CounterStore } from '../../lambda/limits/counter-store';
+import { leaseSize, Limiter } from '../../lambda/limits/limiter';
+import { MemoryCounterStore } from '../../lambda/limits/memory-counter-store';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** 10 s into a UTC minute. */
+const T0 = Date.UTC(2026, 10, 30, 12, 0, 10);
+
+/** Two limiters on one store stand for two gateway instances sharing one table. */
+function instances(store: CounterStore = new MemoryCounterStore(() => clock.now)) {
+  const errors: unknown[] = [];
+  const make = () => new Limiter(store, (err) => errors.push(err), () => clock.now);
+  return { a: make(), b: make(), errors };
+}
+const clock = { now: T0 };
+
+describe('Limiter', () => {
+  test('lease sizes: 1 for small limits (exact per request), at most 100', () => {
+    expect([1, 60, 199, 200, 1000, 10_000, 1_000_000].map(leaseSize)).toEqual([1, 1, 1, 2, 10, 100, 100]);
+  });
+
+  test('requests per minute hold exactly across instances: leases never add up to more than the limit', async () => {
+    clock.now = T0;
+    const { a, b } = instances();
+    const limits = { requestsPerMinute: 1000 };
+    let admitted = 0;
+    for (let i = 0; i < 700; i++) {
+      for (const instance of [a, b]) if (!(await instance.admit('k', limits)).refusal) admitted++;
+    }
+    expect(admitted).toBe(1000);
+    const refused = await a.admit('k', limits);
+    expect(refused.refusal?.code).toBe('rate_limit_exceeded');
+    expect(refused.refusal?.retryAfterSeconds).toBe(50);
+    expect(refused.headers).toEqual({ 'x-ratelimit-limit-requests': '1000', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '50s' });
+    // The next minute starts afresh.
+    clock.now = T0 + 60_000;
+    expect((await b.admit('k', limits)).refusal).toBeUndefined();
+  });
+
+  test('tokens one instance used are seen by another once its view is a second old (a request may overshoot by its own size)', async () => {
+    clock.now = T0;
+    const { a, b } = instances();
+    const limits = { tokensPerMinute: 100 };
+    expect((await a.admit('k', limits)).refusal).toBeUndefined();
+    expect((await b.admit('k', limits)).headers['x-ratelimit-remaining-tokens']).toBe('100');
+    (await a.admit('k', limits)).settle(250);
+    // A sees its own tokens at once.
+    expect((await a.admit('k', limits)).refusal?.message).toBe('Rate limit reached for tokens per minute (TPM): limit 100, used 250. Please try again in 50s.');
+    await sleep(150);
+    // B's view is fresh: it admits, and starts a background refresh once it is a second old...
+    expect((await b.admit('k', limits)).refusal).toBeUndefined();
+    clock.now = T0 + 1000;
+    expect((await b.admit('k', limits)).refusal).toBeUndefined();
+    await sleep(10);
+    // ...after which it refuses too.
+    expect((await b.admit('k', limits)).refusal?.code).toBe('rate_limit_exceeded');
+  });
+
+  test('the monthly budget: refused with insufficient_quota until the next month; the share used is reported', async () => {
+    clock.now = Date.UTC(2026, 10, 30, 23, 59, 0);
+    const { a } = instances();
+    const limits = { tokensPerMonth: 1000 };
+    expect((await a.admit('k', limits)).settle(400)).toBe(40);
+    expect((await a.admit('k', limits)).settle(700)).toBe(110);
+    const refused = await a.admit('k', limits);
+    expect(refused.refusal).toMatchObject({ status: 429, type: 'insufficient_quota', code: 'insufficient_quota', retryAfterSeconds: 60 });
+    clock.now = Date.UTC(2026, 11, 1, 0, 0, 1);
+    expect((await a.admit('k', limits)).refusal).toBeUndefined();
+  });
+
+  test('concurrent requests across instances; a settled request gives its slot back', async () => {
+    clock.now = T0;
+    const { a, b } = instances();
+    const limits = { maxConcurrentRequests: 2 };
+    const first = await a.admit('k', limits);
+    const second = await b.admit('k', limits);
+    expect([first.refusal, second.refusal]).toEqual([undefined, undefined]);
+    expect((await a.admit('k', limits)).refusal?.message).toBe('Too many concurrent requests: this key allows 2 at once. Please retry when one has finished.');
+    second.settle(0);
+    await sleep(0);
+    expect((await a.admit('k', limits)).refusal).toBeUndefined();
+  });
+
+  test('when the store fails, requests are let through and the failure is reported', async () => {
+    clock.now = T0;
+    const failing: CounterStore = {
+      addUpTo: async () => { throw Object.assign(new Error('Could not connect'), { name: 'NetworkingError' }); },
+      add: async () => { throw Object.assign(new Error('Could not connect'), { name: 'NetworkingError' }); },
+    };
+    const { a, errors } = instances(failing);
+    const admission = await a.admit('k', { requestsPerMinute: 1, tokensPerMinute: 1, tokensPerMonth: 1, maxConcurrentRequests: 1 });
+    expect(admission.refusal).toBeUndefined();
+    expect(errors.length).toBeGreaterThanOrEqual(3);
+    expect((errors[0] as Error).name).toBe('NetworkingError');
+  });
+});
