@@ -39,3 +39,18 @@ export async function runLoad(concurrency: number, durationMs: number, call: () 
   latencies.sort((a, b) => a - b);
   return { requests: latencies.length, errors, rps: latencies.length / elapsed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
+
+export function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
+/** The median of each measure over interleaved runs of one load level. */
+export function medianResult(results: LoadResult[]): LoadResult {
+  return {
+    requests: median(results.map((r) => r.requests)),
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    rps: median(results.map((r) => r.rps)),
+    p50Ms: median(results.map((r) => r.p50Ms)),
+    p99Ms: median(results.map((r) => r.p99Ms)),
+  };
+}

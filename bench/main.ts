@@ -4,19 +4,20 @@
  * run and the interleaved rounds per concurrency level (medians are reported).
  *
  * Measures non-streaming chat throughput and latency at concurrency 1/16/64, the first-chunk delay the gateway
- * adds to streams, bundle sizes, Lambda module init time, and the gateway's peak RSS under load.
+ * adds to streams, bundle sizes, Lambda module init time, the gateway's peak RSS under load, and what a key's limits
+ * cost (bench/limits.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
-import { LoadResult, percentile, runLoad } from './load';
+import { gatewayClient, startGateway } from './gateway';
+import { limitsRows } from './limits';
+import { LoadResult, median, medianResult, percentile, runLoad } from './load';
 import { bundle, Child, peakRssMb, ROOT, spawnNode, waitForOutput } from './processes';
-import { freePort } from '../test/support/local-server';
 
 const MODEL = 'amazon.nova-lite-v1:0';
 const PROMPT = 'alpha beta gamma delta epsilon zeta eta theta';
@@ -31,49 +32,6 @@ const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 
 const converseInput = { modelId: MODEL, messages: [{ role: 'user' as const, content: [{ text: PROMPT }] }] };
 const chatBody = (stream: boolean) => JSON.stringify({ model: MODEL, stream, messages: [{ role: 'user', content: PROMPT }] });
-
-/** A minimal keep-alive HTTP client, so the load generator spends little CPU on the gateway side. */
-function gatewayClient(port: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  return (body: string, onData?: (chunk: Buffer) => void) => new Promise<void>((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port,
-      path: '/api/v1/chat/completions',
-      method: 'POST',
-      agent,
-      headers: { 'authorization': `Bearer ${API_KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      res.on('data', (chunk: Buffer) => onData?.(chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-}
-
-function medianResult(results: LoadResult[]): LoadResult {
-  return {
-    requests: median(results.map((r) => r.requests)),
-    errors: results.reduce((n, r) => n + r.errors, 0),
-    rps: median(results.map((r) => r.rps)),
-    p50Ms: median(results.map((r) => r.p50Ms)),
-    p99Ms: median(results.map((r) => r.p99Ms)),
-  };
-}
-
-async function waitForHealth(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the gateway did not become healthy within 20 s');
-}
 
 async function firstChunkDelays(measure: () => Promise<number>): Promise<number[]> {
   for (let i = 0; i < 20; i++) await measure();
@@ -125,24 +83,12 @@ async function main(): Promise<void> {
     const emulator = spawnNode(bundle(join(__dirname, 'emulator-process.ts')), {});
     children.push(emulator);
     const endpoint = JSON.parse((await waitForOutput(emulator, /^\{.*\}$/m))[0]).endpoint as string;
-    const port = await freePort();
-    // The gateway runs as deployed: default LOG_LEVEL (info, one access-log line per request) to a discarded stdout.
-    const gateway = spawnNode(serverBundle, {
-      API_KEY,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint,
-      AWS_ENDPOINT_URL_BEDROCK: endpoint,
-    }, true);
-    children.push(gateway);
-    await waitForHealth(port);
+    const gateway = await startGateway(serverBundle, endpoint, { API_KEY });
+    children.push(gateway.child);
 
     const http1 = new BedrockRuntimeClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler({ httpAgent: { maxSockets: 256 } }) });
     const http2 = new BedrockRuntimeClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1, requestHandler: new NodeHttp2Handler({}) });
-    const viaGateway = gatewayClient(port);
+    const viaGateway = gatewayClient(gateway.port, API_KEY);
 
     const paths: Array<{ name: string; call: () => Promise<void> }> = [
       { name: 'direct SDK (HTTP/1.1 keep-alive)', call: async () => { await http1.send(new ConverseCommand(converseInput)); } },
@@ -158,7 +104,7 @@ async function main(): Promise<void> {
       }
       for (const path of paths) throughput.push({ name: path.name, c, r: medianResult(runs.get(path.name)!) });
     }
-    const rss = peakRssMb(gateway.process.pid!);
+    const rss = peakRssMb(gateway.child.process.pid!);
 
     const direct = await firstChunkDelays(async () => {
       const start = performance.now();
@@ -180,6 +126,7 @@ async function main(): Promise<void> {
     http1.destroy();
     http2.destroy();
 
+    const limits = await limitsRows(serverBundle, endpoint, DURATION_MS, ROUNDS, chatBody(false));
     const init = moduleInitMs(endpoint);
     const lambdaSize = sizeOf(lambdaBundle);
     const serverSize = sizeOf(serverBundle);
@@ -205,6 +152,7 @@ async function main(): Promise<void> {
     console.log(row(['Lambda module init (require, median of 7)', `${fmt(init.requireMs, 0)} ms`]));
     console.log(row(['first invoke after init (app ready + /health; model list warming)', `${fmt(init.firstInvokeMs, 0)} ms`]));
     console.log(row(['gateway peak RSS under load', `${fmt(rss, 0)} MB`]));
+    for (const line of limits) console.log(line);
   } finally {
     for (const child of children.reverse()) await child.stop();
   }

@@ -215,6 +215,10 @@ export class Limiter {
   private addTokens(count: TokenCount, tokens: number): void {
     if (tokens <= 0) return;
     count.pending += tokens;
+    this.scheduleFlush(count);
+  }
+
+  private scheduleFlush(count: TokenCount): void {
     count.flushTimer ??= setTimeout(() => {
       count.flushTimer = undefined;
       void this.sync(count);
@@ -234,7 +238,11 @@ export class Limiter {
         this.onStoreError(err);
       }
       count.loaded = true;
-    })().finally(() => { count.refreshing = undefined; });
+    })().finally(() => {
+      count.refreshing = undefined;
+      // Tokens that arrived while this update was under way (or that it failed to add) go in the next one.
+      if (count.pending > 0) this.scheduleFlush(count);
+    });
     return count.refreshing;
   }
 

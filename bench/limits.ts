@@ -1,0 +1,88 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { gatewayClient, startGateway } from './gateway';
+import { LoadResult, medianResult, runLoad } from './load';
+import { Child } from './processes';
+import { CounterStore } from '../lambda/limits/counter-store';
+import { DynamoDbCounterStore } from '../lambda/limits/dynamodb-counter-store';
+import { Limiter } from '../lambda/limits/limiter';
+import { MemoryCounterStore } from '../lambda/limits/memory-counter-store';
+import { createCounterTable, Moto, motoAvailable, startMoto } from '../test/support/moto';
+
+const KEY = 'sk-bench-limited';
+const CONCURRENCY = 64;
+/** Limits that the load never reaches: what is measured is the cost of applying them. */
+const LIMITS = { requestsPerMinute: 100_000_000, tokensPerMinute: 1_000_000_000, tokensPerMonth: 1_000_000_000_000 };
+
+const keysDocument = (limits?: object) => JSON.stringify({ keys: [{ name: 'bench', key: KEY, ...(limits ? { limits } : {}) }] });
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+
+/**
+ * What a limited key costs at concurrency 64: the same key without limits, with limits counted in memory, with
+ * limits counted in DynamoDB (moto_server standing in for it), and with `maxConcurrentRequests` (one conditional
+ * update before and one after every request). Rounds interleave the gateways; medians are reported.
+ * Returns the lines of a markdown table.
+ */
+export async function limitsRows(serverBundle: string, endpoint: string, durationMs: number, rounds: number, body: string): Promise<string[]> {
+  if (!motoAvailable) return ['', 'Limits: moto_server is not installed; the DynamoDB rows were not measured.'];
+  const children: Child[] = [];
+  let moto: Moto | undefined;
+  try {
+    moto = await startMoto();
+    const table = await createCounterTable(moto, 'bench-limits');
+    const dynamo = { LIMITS_TABLE_NAME: table, AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint };
+    const setups = [
+      { name: 'no limits', env: { API_KEYS_DOCUMENT: keysDocument() } },
+      { name: 'requests, tokens per minute and per month; counters in memory', env: { API_KEYS_DOCUMENT: keysDocument(LIMITS) } },
+      { name: 'requests, tokens per minute and per month; counters in DynamoDB', env: { API_KEYS_DOCUMENT: keysDocument(LIMITS), ...dynamo } },
+      {
+        name: 'the same plus maxConcurrentRequests; counters in DynamoDB',
+        env: { API_KEYS_DOCUMENT: keysDocument({ ...LIMITS, maxConcurrentRequests: 10_000 }), ...dynamo },
+      },
+    ];
+    const gateways = [];
+    for (const setup of setups) {
+      const gateway = await startGateway(serverBundle, endpoint, setup.env);
+      children.push(gateway.child);
+      gateways.push({ ...setup, call: gatewayClient(gateway.port, KEY), runs: [] as LoadResult[] });
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const gateway of gateways) gateway.runs.push(await runLoad(CONCURRENCY, durationMs, () => gateway.call(body)));
+    }
+    const results = gateways.map((g) => ({ name: g.name, r: medianResult(g.runs) }));
+    const base = results[0].r;
+    const dynamoClient = new DynamoDBClient(moto.clientConfig);
+    const stage = [
+      { name: 'counters in memory', r: await stageCost(new MemoryCounterStore(), durationMs) },
+      { name: 'counters in DynamoDB', r: await stageCost(new DynamoDbCounterStore(dynamoClient, table), durationMs) },
+    ];
+    dynamoClient.destroy();
+    return [
+      '',
+      `Limits for one key, non-streaming chat at concurrency ${CONCURRENCY} (median of ${rounds} interleaved ${durationMs} ms runs; DynamoDB is moto_server on this machine)`,
+      '',
+      row(['limits', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'throughput vs no limits', 'p50 added ms']),
+      row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
+      ...results.map(({ name, r }) => row([name, fmt(r.rps, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), r.errors, `${fmt(r.rps / base.rps, 2)}×`, fmt(r.p50Ms - base.p50Ms, 2)])),
+      '',
+      `The limits stage alone, in this process: admit + settle of one key with requests, tokens per minute and per month, concurrency ${CONCURRENCY}, ${durationMs} ms`,
+      '',
+      row(['counters', 'admissions/s', 'p50 ms', 'p99 ms', 'errors']),
+      row(['---', '---:', '---:', '---:', '---:']),
+      ...stage.map(({ name, r }) => row([name, fmt(r.rps, 0), fmt(r.p50Ms, 4), fmt(r.p99Ms, 3), r.errors])),
+    ];
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+    await moto?.stop();
+  }
+}
+
+/** The time the limits stage adds to a request's path (admit) and its CPU cost (admit + settle), without HTTP. */
+async function stageCost(store: CounterStore, durationMs: number): Promise<LoadResult> {
+  const limiter = new Limiter(store, (err) => { throw err; });
+  return runLoad(CONCURRENCY, durationMs, async () => {
+    const admission = await limiter.admit('stage', LIMITS);
+    if (admission.refusal) throw admission.refusal;
+    admission.settle(6);
+  });
+}
