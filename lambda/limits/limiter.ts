@@ -13,11 +13,11 @@ const CONCURRENCY_SPAN_MS = 600_000;
 const EXPIRY_GRACE_MS = 3_600_000;
 
 /**
- * Requests an instance takes from a key's shared per-minute counter at a time: 1 for small limits (every request is
- * counted in the table before it runs, exactly), up to 100 for large ones (one table update per 100 requests).
+ * Requests an instance takes from a key's shared per-minute counter at a time: 1% of the limit, so N instances can
+ * hold at most N% of it unused, and 1 for limits under 200 (every request is counted in the table before it runs).
  */
 export function leaseSize(requestsPerMinute: number): number {
-  return Math.max(1, Math.min(100, Math.floor(requestsPerMinute / 100)));
+  return Math.max(1, Math.floor(requestsPerMinute / 100));
 }
 
 /** The limits' verdict on one request of a limited key. */

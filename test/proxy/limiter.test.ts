@@ -16,8 +16,8 @@ function instances(store: CounterStore = new MemoryCounterStore(() => clock.now)
 const clock = { now: T0 };
 
 describe('Limiter', () => {
-  test('lease sizes: 1 for small limits (exact per request), at most 100', () => {
-    expect([1, 60, 199, 200, 1000, 10_000, 1_000_000].map(leaseSize)).toEqual([1, 1, 1, 2, 10, 100, 100]);
+  test('lease sizes: 1% of the limit, 1 for small limits (exact per request)', () => {
+    expect([1, 60, 199, 200, 1000, 10_000, 1_000_000].map(leaseSize)).toEqual([1, 1, 1, 2, 10, 100, 10_000]);
   });
 
   test('requests per minute hold exactly across instances: leases never add up to more than the limit', async () => {
