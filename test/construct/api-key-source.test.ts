@@ -11,7 +11,7 @@ const SECRET_READ = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSe
 
 /** The statements of the proxy's policy that are about the key (not logs, not Bedrock). */
 function keyStatements(statements: unknown[]): unknown[] {
-  return statements.filter((s) => !/^(logs|bedrock):/.test(String([(s as { Action: string | string[] }).Action].flat()[0])));
+  return statements.filter((s) => !/^(logs|bedrock|dynamodb):/.test(String([(s as { Action: string | string[] }).Action].flat()[0])));
 }
 
 describe('BedrockAccessGateway API key sources', () => {

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { App, Stack } from 'aws-cdk-lib';
 import OpenAI from 'openai';
@@ -19,10 +20,10 @@ type Resource = { Type: string; Properties: any; Metadata?: Record<string, strin
 /** Synthesizes a gateway into a cloud assembly with asset paths, as `cdk synth` does. */
 function synthesize(props: ConstructorParameters<typeof BedrockAccessGateway>[2]) {
   const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
-  const stack = new Stack(app, 'Stack');
+  const stack = new Stack(app, STACK_NAME);
   new BedrockAccessGateway(stack, 'Gateway', props);
   const assembly = app.synth();
-  const artifact = assembly.getStackByName('Stack');
+  const artifact = assembly.getStackByName(STACK_NAME);
   const resources: Record<string, Resource> = artifact.template.Resources;
   /** The resources of one type, with their logical ids. */
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -36,14 +37,40 @@ function synthesize(props: ConstructorParameters<typeof BedrockAccessGateway>[2]
   return { directory: assembly.directory, ofType, imageContext };
 }
 
-/** Replaces `{ Ref: <logical id> }` values with what the deployment would put there; literal values stay. */
+/** The stack name the resolved environment uses for `AWS::StackName`. */
+const STACK_NAME = 'Stack';
+
+/**
+ * Replaces `{ Ref }` values (also inside `Fn::Join`) with what the deployment would put there: `refs` for
+ * logical ids, the stack name for `AWS::StackName`; literal values stay.
+ */
 function resolveEnvironment(variables: Record<string, unknown>, refs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(variables).map(([name, value]) => {
-    if (typeof value === 'string') return [name, value];
-    const ref = (value as { Ref?: string }).Ref;
-    if (ref && refs[ref]) return [name, refs[ref]];
+  const all: Record<string, string> = { 'AWS::StackName': STACK_NAME, ...refs };
+  const resolve = (name: string, value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const { 'Ref': ref, 'Fn::Join': joined } = value as { 'Ref'?: string; 'Fn::Join'?: [string, unknown[]] };
+    if (ref && all[ref]) return all[ref];
+    if (joined) return joined[1].map((part) => resolve(name, part)).join(joined[0]);
     throw new Error(`${name}: no deployed value for ${JSON.stringify(value)}`);
-  }));
+  };
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolve(name, value)]));
+}
+
+/** Creates the template's DynamoDB tables in moto as CloudFormation would; returns logical id → table name. */
+async function createTables(moto: Moto, tables: [string, Resource][]): Promise<Record<string, string>> {
+  const client = new DynamoDBClient(moto.clientConfig);
+  const names: Record<string, string> = {};
+  for (const [logicalId, table] of tables) {
+    const name = `${STACK_NAME}-${logicalId}-${randomBytes(4).toString('hex')}`;
+    await client.send(new CreateTableCommand({
+      TableName: name,
+      KeySchema: table.Properties.KeySchema,
+      AttributeDefinitions: table.Properties.AttributeDefinitions,
+      BillingMode: table.Properties.BillingMode,
+    }));
+    names[logicalId] = name;
+  }
+  return names;
 }
 
 /** The IAM action each Bedrock API operation needs (Converse uses the InvokeModel permissions). */
@@ -98,7 +125,9 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
       Name: 'gateway-api-key',
       SecretString: JSON.stringify({ [generate.GenerateStringKey]: key }),
     }));
-    const environment = resolveEnvironment(fn.Properties.Environment.Variables, { [secretId]: created.ARN! });
+    const tables = await createTables(moto, ofType('AWS::DynamoDB::Table'));
+    const environment = resolveEnvironment(fn.Properties.Environment.Variables, { [secretId]: created.ARN!, ...tables });
+    expect(environment).toMatchObject({ RESPONSES_TABLE_NAME: Object.values(tables)[0], GATEWAY_NAME: `${STACK_NAME}-Gateway` });
     const saved = { ...process.env };
     Object.assign(process.env, awsEnvironment, environment);
     try {
@@ -139,7 +168,8 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
     const [[, task]] = ofType('AWS::ECS::TaskDefinition');
     const container = task.Properties.ContainerDefinitions[0];
     const environment = resolveEnvironment(
-      Object.fromEntries(container.Environment.map((v: { Name: string; Value: unknown }) => [v.Name, v.Value])), {});
+      Object.fromEntries(container.Environment.map((v: { Name: string; Value: unknown }) => [v.Name, v.Value])),
+      await createTables(moto, ofType('AWS::DynamoDB::Table')));
     const context = imageContext();
     // The image runs `node server.js` from its build context (see its Dockerfile).
     expect(readFileSync(join(context, 'Dockerfile'), 'utf8')).toMatch(/CMD \["node", "server\.js"\]/);
