@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { acknowledgeTableKeyActions } from './nag';
 
 /** Item actions the proxy performs on its tables: counters and stored responses are read, written, updated and deleted by key. */
 const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -51,7 +52,10 @@ export class GatewayTables extends Construct {
       actions: ITEM_ACTIONS,
       resources: tables.map((table) => table.tableArn),
     }));
-    this.encryptionKey?.grantEncryptDecrypt(role);
+    if (this.encryptionKey) {
+      this.encryptionKey.grantEncryptDecrypt(role);
+      acknowledgeTableKeyActions(role);
+    }
   }
 
   private table(id: string, props: GatewayTablesProps): dynamodb.Table {

@@ -15,12 +15,17 @@ export function createKeyInferenceProfiles(scope: Construct, keyName: string, mo
   return Object.fromEntries(models.map((model, index) => {
     const profile = new bedrock.CfnApplicationInferenceProfile(scope, `InferenceProfile${index}`, {
       inferenceProfileName: profileName(keyName, model),
-      description: `Bedrock Access Gateway key "${keyName}": ${model}`.slice(0, 200),
+      description: profileDescription(keyName, model),
       modelSource: { copyFrom: modelSourceArn(model) },
       tags: [{ key: KEY_NAME_TAG, value: keyName }],
     });
     return [model, profile.attrInferenceProfileArn];
   }));
+}
+
+/** A description in the characters Bedrock allows (letters, digits, ":" and "." with single " ", "_" or "-" between). */
+function profileDescription(keyName: string, model: string): string {
+  return `Bedrock Access Gateway key ${keyName} model ${model}`.replace(/[^0-9A-Za-z:. _-]+/g, ' ').replace(/([ _-])[ _-]+/g, '$1').slice(0, 200).trim();
 }
 
 /**

@@ -39,6 +39,17 @@ export function acknowledgeLambdaNetworkInterfaces(role: IConstruct): void {
   });
 }
 
+/** The action wildcards of `IKey.grantEncryptDecrypt`, granted for the gateway's tables on their customer managed key. */
+export function acknowledgeTableKeyActions(role: IConstruct): void {
+  for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+    acknowledge(role, {
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: 'DynamoDB encrypts and decrypts the gateway\'s table items with the customer managed key on the proxy\'s behalf: '
+        + 'the encrypt/decrypt action family on that one key only.',
+    });
+  }
+}
+
 /** Findings on the Fargate service: settings in the environment, the execution role's ECR token wildcard. */
 export function acknowledgeFargateService(service: ecs.FargateService): void {
   acknowledge(service.taskDefinition.obtainExecutionRole(), {

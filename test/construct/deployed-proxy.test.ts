@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { App, Stack } from 'aws-cdk-lib';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -156,6 +156,55 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
     } finally {
       process.env = saved;
     }
+  });
+
+  test('keys: the deployed environment holds a keys document whose entries reach each key\'s value, and the tables', async () => {
+    // GIVEN a gateway with a generated key (with limits) and a key in SSM, and those resources as CloudFormation would create them
+    const { ofType } = synthesize({
+      keys: [
+        { name: 'search-team', models: ['amazon.nova-lite-v1:0'], limits: { requestsPerMinute: 2 } },
+        { name: 'ops', value: ApiKeySource.fromSsmParameterName('/gateway/keys/ops') },
+      ],
+    });
+    const [[, fn]] = ofType('AWS::Lambda::Function');
+    const [[secretId, secret]] = ofType('AWS::SecretsManager::Secret');
+    const secrets = new SecretsManagerClient(moto.clientConfig);
+    const created = await secrets.send(new CreateSecretCommand({
+      Name: 'gateway-key-search-team',
+      SecretString: JSON.stringify({ [secret.Properties.GenerateSecretString.GenerateStringKey]: 'sk-search' }),
+    }));
+    const ssm = new SSMClient(moto.clientConfig);
+    await ssm.send(new PutParameterCommand({ Name: '/gateway/keys/ops', Value: 'sk-ops', Type: 'SecureString' }));
+    const tables = await createTables(moto, ofType('AWS::DynamoDB::Table'));
+
+    // WHEN the function's environment is resolved as the deployment would
+    const environment = resolveEnvironment(fn.Properties.Environment.Variables, { [secretId]: created.ARN!, ...tables });
+
+    // THEN it names the keys document (and no single key), the limits and responses tables, and the gateway
+    expect(Object.keys(environment).sort()).toEqual(
+      ['API_KEYS_DOCUMENT', 'DEFAULT_EMBEDDING_MODEL', 'DEFAULT_MODEL', 'GATEWAY_NAME', 'LIMITS_TABLE_NAME', 'RESPONSES_TABLE_NAME']);
+    expect(Object.values(tables)).toEqual(expect.arrayContaining([environment.LIMITS_TABLE_NAME, environment.RESPONSES_TABLE_NAME]));
+    // AND the document is valid JSON in the agreed shape, whose references read the keys' values
+    const document = JSON.parse(environment.API_KEYS_DOCUMENT);
+    expect(document).toEqual({
+      keys: [
+        { name: 'search-team', secretArn: created.ARN, models: ['amazon.nova-lite-v1:0'], limits: { requestsPerMinute: 2 } },
+        { name: 'ops', parameterName: '/gateway/keys/ops' },
+      ],
+    });
+    const stored = await secrets.send(new GetSecretValueCommand({ SecretId: document.keys[0].secretArn }));
+    expect(JSON.parse(stored.SecretString!).api_key).toBe('sk-search');
+    const parameter = await ssm.send(new GetParameterCommand({ Name: document.keys[1].parameterName, WithDecryption: true }));
+    expect(parameter.Parameter!.Value).toBe('sk-ops');
+    // AND the role may read exactly those two and use exactly those two tables
+    const statements = ofType('AWS::IAM::Policy')
+      .filter(([, policy]) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === fn.Properties.Role['Fn::GetAtt'][0]))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+    const resourcesOf = (action: string) => statements.filter((st: { Action: string | string[] }) => [st.Action].flat().includes(action))
+      .flatMap((st: { Resource: unknown }) => [st.Resource].flat());
+    expect(resourcesOf('secretsmanager:GetSecretValue')).toEqual([{ Ref: secretId }]);
+    expect(resourcesOf('ssm:GetParameter')).toHaveLength(1);
+    expect(resourcesOf('dynamodb:UpdateItem')).toEqual(Object.keys(tables).map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
   });
 
   test('Fargate: the staged container context runs with the task environment and reads an SSM key', async () => {
