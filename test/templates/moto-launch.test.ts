@@ -203,7 +203,7 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
       const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }));
       expect(taskDefinition!.containerDefinitions![0]).toMatchObject({ image: IMAGE_URI, portMappings: [{ containerPort: 8080 }] });
       expect(taskDefinition!.containerDefinitions![0].environment).toEqual(expect.arrayContaining([
-        ...Object.entries({ ...keyEnvironment(variant), ...tableEnvironment }).map(([name, value]) => ({ name, value })),
+        ...Object.entries({ ...keyEnvironment(variant), ...tableEnvironment }).map(([variable, value]) => ({ name: variable, value })),
         { name: 'DEFAULT_MODEL', value: 'us.anthropic.claude-sonnet-4-20250514-v1:0' },
       ]));
     }
