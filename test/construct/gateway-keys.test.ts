@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, test } from 'vitest';
-import { cfnArn, newStack, proxyRoleStatements, useSynthChecks } from './support';
+import { cfnArn, newStack, proxyKeyStatements, proxyRoleStatements, useSynthChecks } from './support';
 import { ApiKeySource, BedrockAccessGateway, GatewayCompute, KeysDocument } from '../../src';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
@@ -11,11 +11,6 @@ const SONNET_US = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
 const TITAN = 'amazon.titan-embed-text-v2:0';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gateway/keys-AbCdEf';
 const SECRET_READ = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
-
-/** The proxy's statements about keys: not logs, Bedrock or tables. */
-function keyStatements(template: Template): unknown[] {
-  return proxyRoleStatements(template).filter((s) => !/^(logs|bedrock|dynamodb):/.test(String([(s as { Action: string | string[] }).Action].flat()[0])));
-}
 
 /** The Lambda function's environment variable `name`, as in the template. */
 function lambdaVariable(template: Template, name: string): unknown {
@@ -66,7 +61,7 @@ describe('BedrockAccessGateway keys declared in CDK', () => {
     for (const single of ['API_KEY_SECRET_ARN', 'API_KEY_PARAM_NAME', 'API_KEYS_SECRET_ARN', 'LIMITS_TABLE_NAME']) {
       expect(lambdaVariable(template, single), single).toBeUndefined();
     }
-    expect(keyStatements(template)).toEqual(secrets.map((id) => ({ Action: SECRET_READ, Effect: 'Allow', Resource: { Ref: id } })));
+    expect(proxyKeyStatements(template)).toEqual(secrets.map((id) => ({ Action: SECRET_READ, Effect: 'Allow', Resource: { Ref: id } })));
     // The generated secrets are outputs and reachable by name; there is no single key.
     template.hasOutput('*', { Description: 'Secrets Manager secret holding the API key "search-team"', Value: { Ref: secrets[0] } });
     template.hasOutput('*', { Description: 'Secrets Manager secret holding the API key "ops"', Value: { Ref: secrets[1] } });
@@ -103,7 +98,7 @@ describe('BedrockAccessGateway keys declared in CDK', () => {
       ]],
     });
     const parameterArn = (...name_: unknown[]) => cfnArn(':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...name_);
-    expect(keyStatements(template)).toEqual([
+    expect(proxyKeyStatements(template)).toEqual([
       { Action: SECRET_READ, Effect: 'Allow', Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:team-a-AbCdEf' },
       { Action: 'ssm:GetParameter', Effect: 'Allow', Resource: parameterArn(':parameter/gateway/keys/b') },
       { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalIds(template, 'AWS::KMS::Key')[0], 'Arn'] } },
@@ -246,7 +241,7 @@ describe('BedrockAccessGateway keys document managed at runtime', () => {
     const template = synthClean(stack);
     expect(lambdaVariable(template, 'API_KEYS_SECRET_ARN')).toBe(SECRET_ARN);
     expect(lambdaVariable(template, 'API_KEY_SECRET_ARN')).toBeUndefined();
-    expect(keyStatements(template)).toEqual([{ Action: SECRET_READ, Effect: 'Allow', Resource: SECRET_ARN }]);
+    expect(proxyKeyStatements(template)).toEqual([{ Action: SECRET_READ, Effect: 'Allow', Resource: SECRET_ARN }]);
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     expect(gateway.limitsTable).toBeDefined();
     expect(gateway.dashboard).toBeDefined();
@@ -267,7 +262,7 @@ describe('BedrockAccessGateway keys document managed at runtime', () => {
     const [documentId] = logicalIds(template, 'AWS::SecretsManager::Secret');
     expect(lambdaVariable(template, 'API_KEYS_SECRET_ARN')).toEqual({ Ref: documentId });
     const account = [{ Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }];
-    expect(keyStatements(template)).toEqual([
+    expect(proxyKeyStatements(template)).toEqual([
       { Action: SECRET_READ, Effect: 'Allow', Resource: { Ref: documentId } },
       { Sid: 'ReadKeySecrets', Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: cfnArn(':secretsmanager:', ...account, ':secret:bedrock-gateway/keys/*') },
       { Sid: 'ReadKeyParameters', Action: 'ssm:GetParameter', Effect: 'Allow', Resource: cfnArn(':ssm:', ...account, ':parameter/bedrock-gateway/keys/*') },
@@ -287,7 +282,7 @@ describe('BedrockAccessGateway keys document managed at runtime', () => {
     const template = synthClean(stack);
     expect(lambdaVariable(template, 'API_KEYS_PARAM_NAME')).toBe('/gateway/keys');
     const account = [{ Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }];
-    expect(keyStatements(template)).toEqual([
+    expect(proxyKeyStatements(template)).toEqual([
       { Action: 'ssm:GetParameter', Effect: 'Allow', Resource: cfnArn(':ssm:', ...account, ':parameter/gateway/keys') },
       { Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalIds(template, 'AWS::KMS::Key')[0], 'Arn'] } },
       { Sid: 'ReadKeySecrets', Action: 'secretsmanager:GetSecretValue', Effect: 'Allow', Resource: cfnArn(':secretsmanager:', ...account, ':secret:', { Ref: 'KeySecretsNamePrefix' }, '*') },

@@ -70,6 +70,11 @@ export function proxyRoleStatements(template: Template): unknown[] {
   return policies[0].Properties.PolicyDocument.Statement;
 }
 
+/** The statements of the proxy's policy about its keys: not logs, Bedrock or tables. */
+export function proxyKeyStatements(template: Template): unknown[] {
+  return proxyRoleStatements(template).filter((s) => !/^(logs|bedrock|dynamodb):/.test(String([(s as { Action: string | string[] }).Action].flat()[0])));
+}
+
 /** `arn:<partition>:<rest>` as CloudFormation renders an ARN built from pseudo parameters. */
 export function cfnArn(...parts: unknown[]): unknown {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] };
