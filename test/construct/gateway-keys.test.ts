@@ -1,5 +1,5 @@
 import { CfnParameter, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, test } from 'vitest';
@@ -141,6 +141,21 @@ describe('BedrockAccessGateway keys declared in CDK', () => {
     expect(logicalIds(template, 'AWS::DynamoDB::Table')).toEqual([expect.stringMatching(/^GatewayTablesResponses/)]);
     expect(lambdaVariable(template, 'LIMITS_TABLE_NAME')).toBeUndefined();
     expect(gateway.limitsTable).toBeUndefined();
+  });
+
+  test('a Lambda environment beyond 4 KB is reported at synth; a few keys are not', () => {
+    // GIVEN
+    const many = newStack();
+    const few = newStack();
+    const keys = (count: number) => Array.from({ length: count }, (_, i) => ({ name: `team-${i}`, models: [HAIKU, SONNET_US] }));
+    // WHEN
+    new BedrockAccessGateway(many, 'Gateway', { keys: keys(12), costAttribution: true });
+    new BedrockAccessGateway(few, 'Gateway', { keys: keys(3), costAttribution: true });
+    // THEN
+    const warning = Match.stringLikeRegexp("^The function's environment variables come to about \\d+ bytes, and Lambda refuses more than 4096: "
+      + 'declare fewer keys \\(or fewer models per key with costAttribution\\), or keep the keys in a keysDocument\\.');
+    Annotations.fromStack(many).hasWarning('/Stack/Gateway/Lambda', warning);
+    Annotations.fromStack(few).hasNoWarning('*', Match.anyValue());
   });
 
   test.each([
