@@ -9,6 +9,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { App, Stack } from 'aws-cdk-lib';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { joinCfnString } from './support';
 import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../../src';
 import { BedrockEmulator } from '../emulator/bedrock-emulator';
 import { albFetch } from '../proxy/alb-events';
@@ -46,14 +47,10 @@ const STACK_NAME = 'Stack';
  */
 function resolveEnvironment(variables: Record<string, unknown>, refs: Record<string, string>): Record<string, string> {
   const all: Record<string, string> = { 'AWS::StackName': STACK_NAME, ...refs };
-  const resolve = (name: string, value: unknown): string => {
-    if (typeof value === 'string') return value;
-    const { 'Ref': ref, 'Fn::Join': joined } = value as { 'Ref'?: string; 'Fn::Join'?: [string, unknown[]] };
-    if (ref && all[ref]) return all[ref];
-    if (joined) return joined[1].map((part) => resolve(name, part)).join(joined[0]);
-    throw new Error(`${name}: no deployed value for ${JSON.stringify(value)}`);
-  };
-  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolve(name, value)]));
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, joinCfnString(value, (node) => {
+    if (node.Ref && all[node.Ref]) return all[node.Ref];
+    throw new Error(`${name}: no deployed value for ${JSON.stringify(node)}`);
+  })]));
 }
 
 /** Creates the template's DynamoDB tables in moto as CloudFormation would; returns logical id → table name. */

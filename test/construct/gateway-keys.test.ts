@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, test } from 'vitest';
-import { cfnArn, newStack, proxyKeyStatements, proxyRoleStatements, useSynthChecks } from './support';
+import { cfnArn, joinCfnString, newStack, proxyKeyStatements, proxyRoleStatements, useSynthChecks } from './support';
 import { ApiKeySource, BedrockAccessGateway, GatewayCompute, KeysDocument } from '../../src';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
@@ -23,12 +23,8 @@ function lambdaVariable(template: Template, name: string): unknown {
  * written as `<Ref:logicalId>` or `<GetAtt:logicalId.attribute>`, so the JSON around them is checked as deployed.
  */
 function keysDocument(template: Template): { keys: Array<Record<string, unknown>> } {
-  const value = lambdaVariable(template, 'API_KEYS_DOCUMENT') as string | { 'Fn::Join': [string, unknown[]] };
-  const text = typeof value === 'string' ? value : value['Fn::Join'][1].map((part) => {
-    if (typeof part === 'string') return part;
-    const { 'Ref': ref, 'Fn::GetAtt': getAtt } = part as { 'Ref'?: string; 'Fn::GetAtt'?: [string, string] };
-    return ref ? `<Ref:${ref}>` : `<GetAtt:${getAtt![0]}.${getAtt![1]}>`;
-  }).join('');
+  const text = joinCfnString(lambdaVariable(template, 'API_KEYS_DOCUMENT'),
+    (node) => node.Ref ? `<Ref:${node.Ref}>` : `<GetAtt:${node['Fn::GetAtt']![0]}.${node['Fn::GetAtt']![1]}>`);
   return JSON.parse(text);
 }
 

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, test } from 'vitest';
-import { newStack, useSynthChecks } from './support';
+import { joinCfnString, newStack, useSynthChecks } from './support';
 import { BedrockAccessGateway, KeysDocument } from '../../src';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gateway/keys-AbCdEf';
@@ -23,12 +23,11 @@ function dashboardWidgets(template: Template): Widget[] {
 
 /** A value with its pseudo-parameter references replaced as CloudFormation would in stack "Stack", region us-east-1. */
 function deployed(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const { 'Fn::Join': joined, 'Ref': ref } = value as { 'Fn::Join'?: [string, unknown[]]; 'Ref'?: string };
-  if (joined) return joined[1].map(deployed).join(joined[0]);
-  if (ref === 'AWS::StackName') return 'Stack';
-  if (ref === 'AWS::Region') return 'us-east-1';
-  throw new Error(`no deployed value for ${JSON.stringify(value)}`);
+  const pseudo: { [name: string]: string } = { 'AWS::StackName': 'Stack', 'AWS::Region': 'us-east-1' };
+  return joinCfnString(value, (node) => {
+    if (node.Ref && pseudo[node.Ref]) return pseudo[node.Ref];
+    throw new Error(`no deployed value for ${JSON.stringify(node)}`);
+  });
 }
 
 /** A search expression of the dashboard for one metric over one dimension, as a widget lists it. */

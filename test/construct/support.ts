@@ -79,3 +79,17 @@ export function proxyKeyStatements(template: Template): unknown[] {
 export function cfnArn(...parts: unknown[]): unknown {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] };
 }
+
+/** A `Ref` or `Fn::GetAtt` inside a CloudFormation value. */
+export type CfnReference = { readonly 'Ref'?: string; readonly 'Fn::GetAtt'?: [string, string] };
+
+/**
+ * A CloudFormation string value (a literal or an `Fn::Join`, nested or not) as one string, with each
+ * reference replaced by `reference(node)`: what the deployment would put there, or a placeholder.
+ */
+export function joinCfnString(value: unknown, reference: (node: CfnReference) => string): string {
+  if (typeof value === 'string') return value;
+  const joined = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (joined) return joined[1].map((part) => joinCfnString(part, reference)).join(joined[0]);
+  return reference(value as CfnReference);
+}
