@@ -8,7 +8,7 @@ export interface GatewayAlarmOptions {
 
   /**
    * Share of a key's monthly token budget (`limits.tokensPerMonth`), in percent, at which the budget
-   * alarm fires; it watches every key of the gateway. Only with `keys` or `keysDocument`.
+   * alarm fires; it watches every key of the gateway. Needs `keysDocument` or a key with `limits.tokensPerMonth`.
    * @default 80
    */
   readonly monthlyBudgetPercent?: number;

@@ -38,6 +38,10 @@ export class GatewayMonitoring extends Construct {
       const budgetPercent = props.alarms.monthlyBudgetPercent ?? 80;
       validatePositive('serverErrorsPerFiveMinutes', serverErrors, 'e.g. 5');
       validatePositive('monthlyBudgetPercent', budgetPercent, 'e.g. 80 to hear of a key at four fifths of its budget');
+      if (props.alarms.monthlyBudgetPercent !== undefined && !props.monthlyBudgets) {
+        throw propError('alarms.monthlyBudgetPercent', 'needs a key with a monthly token budget to watch', String(budgetPercent),
+          'give a key limits.tokensPerMonth (or use keysDocument), or omit monthlyBudgetPercent');
+      }
       this.serverErrorsAlarm = new cloudwatch.Alarm(this, 'ServerErrorsAlarm', {
         alarmDescription: 'The Bedrock Access Gateway answered with server errors (5xx).',
         metric: gatewayMetric(name, 'Errors5xx', 'Sum'),

@@ -141,6 +141,8 @@ describe('BedrockAccessGateway dashboard and alarms', () => {
     [{ serverErrorsPerFiveMinutes: 0 }, 'alarms.serverErrorsPerFiveMinutes: must be a positive number; received 0; set a threshold above 0, e.g. 5'],
     [{ monthlyBudgetPercent: -1 },
       'alarms.monthlyBudgetPercent: must be a positive number; received -1; set a threshold above 0, e.g. 80 to hear of a key at four fifths of its budget'],
+    [{ monthlyBudgetPercent: 90 },
+      'alarms.monthlyBudgetPercent: needs a key with a monthly token budget to watch; received 90; give a key limits.tokensPerMonth (or use keysDocument), or omit monthlyBudgetPercent'],
   ])('invalid alarm thresholds fail at construction (%#)', (alarms, message) => {
     // GIVEN
     const stack = newStack();
