@@ -5,8 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { acknowledgeTableKeyActions } from './nag';
 
-/** Item actions the proxy performs on its tables: counters and stored responses are read, written, updated and deleted by key. */
-const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** The limiter updates its counters atomically (`ADD`, conditions) and reads them from the update's answer. */
+const LIMITS_ACTIONS = ['dynamodb:UpdateItem'];
+
+/** Stored responses are read, written, updated and deleted by key. */
+const RESPONSES_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 /** Which tables the gateway needs and how they are kept. */
 export interface GatewayTablesProps {
@@ -43,16 +46,15 @@ export class GatewayTables extends Construct {
     };
   }
 
-  /** Item access to exactly these tables (and their customer managed key, if any). */
+  /** Item access to exactly these tables, each with the actions the proxy uses on it (and their customer managed key, if any). */
   public grantItemAccess(role: iam.IRole): void {
-    const tables = [this.limitsTable, this.responsesTable].filter((table): table is dynamodb.Table => table !== undefined);
-    if (tables.length === 0) return;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'GatewayTables',
-      actions: ITEM_ACTIONS,
-      resources: tables.map((table) => table.tableArn),
-    }));
-    if (this.encryptionKey) {
+    if (this.limitsTable) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'LimitCounters', actions: LIMITS_ACTIONS, resources: [this.limitsTable.tableArn] }));
+    }
+    if (this.responsesTable) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'StoredResponses', actions: RESPONSES_ACTIONS, resources: [this.responsesTable.tableArn] }));
+    }
+    if (this.encryptionKey && (this.limitsTable || this.responsesTable)) {
       this.encryptionKey.grantEncryptDecrypt(role);
       acknowledgeTableKeyActions(role);
     }

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { App, Stack } from 'aws-cdk-lib';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -70,6 +70,18 @@ async function createTables(moto: Moto, tables: [string, Resource][]): Promise<R
   return names;
 }
 
+/**
+ * The function's handler loaded from its staged asset the way Lambda does it ("index.handler"), afresh:
+ * the entry point reads its environment when it is loaded, and earlier tests may have loaded the same file.
+ */
+function loadHandler(directory: string, fn: Resource) {
+  const [file, exportName] = fn.Properties.Handler.split('.');
+  const load = createRequire(__filename);
+  const path = load.resolve(join(directory, fn.Metadata!['aws:asset:path'], file));
+  delete load.cache[path];
+  return load(path)[exportName];
+}
+
 /** The IAM action each Bedrock API operation needs (Converse uses the InvokeModel permissions). */
 const IAM_ACTION: Record<string, string> = {
   Converse: 'bedrock:InvokeModel',
@@ -129,9 +141,7 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
     Object.assign(process.env, awsEnvironment, environment);
     try {
       // WHEN the function's code is loaded from its asset the way Lambda does it (handler "index.handler")
-      const [file, exportName] = fn.Properties.Handler.split('.');
-      const assetDir = join(directory, fn.Metadata!['aws:asset:path']);
-      const handler = createRequire(__filename)(join(assetDir, file))[exportName];
+      const handler = loadHandler(directory, fn);
       const client = (apiKey: string) => new OpenAI({ baseURL: 'http://gateway.example/api/v1', apiKey, maxRetries: 0, fetch: albFetch(handler) });
 
       // THEN the key from the secret opens the API, and an OpenAI model name goes to the default model
@@ -155,53 +165,66 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
     }
   });
 
-  test('keys: the deployed environment holds a keys document whose entries reach each key\'s value, and the tables', async () => {
-    // GIVEN a gateway with a generated key (with limits) and a key in SSM, and those resources as CloudFormation would create them
-    const { ofType } = synthesize({
+  test('keys: the function with the deployed keys document serves each key its models and holds its limit in the limits table', async () => {
+    // GIVEN a gateway with a generated key (one model, 2 requests a minute) and a key in SSM (embeddings only),
+    // and those resources as CloudFormation would create them
+    const { directory, ofType } = synthesize({
       keys: [
         { name: 'search-team', models: ['amazon.nova-lite-v1:0'], limits: { requestsPerMinute: 2 } },
-        { name: 'ops', value: ApiKeySource.fromSsmParameterName('/gateway/keys/ops') },
+        { name: 'ops', value: ApiKeySource.fromSsmParameterName('/gateway/keys/ops'), models: ['amazon.titan-embed-text-v2:0'] },
       ],
     });
     const [[, fn]] = ofType('AWS::Lambda::Function');
     const [[secretId, secret]] = ofType('AWS::SecretsManager::Secret');
-    const secrets = new SecretsManagerClient(moto.clientConfig);
-    const created = await secrets.send(new CreateSecretCommand({
+    const created = await new SecretsManagerClient(moto.clientConfig).send(new CreateSecretCommand({
       Name: 'gateway-key-search-team',
       SecretString: JSON.stringify({ [secret.Properties.GenerateSecretString.GenerateStringKey]: 'sk-search' }),
     }));
-    const ssm = new SSMClient(moto.clientConfig);
-    await ssm.send(new PutParameterCommand({ Name: '/gateway/keys/ops', Value: 'sk-ops', Type: 'SecureString' }));
+    await new SSMClient(moto.clientConfig).send(new PutParameterCommand({ Name: '/gateway/keys/ops', Value: 'sk-ops', Type: 'SecureString' }));
     const tables = await createTables(moto, ofType('AWS::DynamoDB::Table'));
-
-    // WHEN the function's environment is resolved as the deployment would
     const environment = resolveEnvironment(fn.Properties.Environment.Variables, { [secretId]: created.ARN!, ...tables });
-
-    // THEN it names the keys document (and no single key), the limits and responses tables, and the gateway
     expect(Object.keys(environment).sort()).toEqual(
       ['API_KEYS_DOCUMENT', 'DEFAULT_EMBEDDING_MODEL', 'DEFAULT_MODEL', 'GATEWAY_NAME', 'LIMITS_TABLE_NAME', 'RESPONSES_TABLE_NAME']);
-    expect(Object.values(tables)).toEqual(expect.arrayContaining([environment.LIMITS_TABLE_NAME, environment.RESPONSES_TABLE_NAME]));
-    // AND the document is valid JSON in the agreed shape, whose references read the keys' values
-    const document = JSON.parse(environment.API_KEYS_DOCUMENT);
-    expect(document).toEqual({
-      keys: [
-        { name: 'search-team', secretArn: created.ARN, models: ['amazon.nova-lite-v1:0'], limits: { requestsPerMinute: 2 } },
-        { name: 'ops', parameterName: '/gateway/keys/ops' },
-      ],
-    });
-    const stored = await secrets.send(new GetSecretValueCommand({ SecretId: document.keys[0].secretArn }));
-    expect(JSON.parse(stored.SecretString!).api_key).toBe('sk-search');
-    const parameter = await ssm.send(new GetParameterCommand({ Name: document.keys[1].parameterName, WithDecryption: true }));
-    expect(parameter.Parameter!.Value).toBe('sk-ops');
-    // AND the role may read exactly those two and use exactly those two tables
-    const statements = ofType('AWS::IAM::Policy')
-      .filter(([, policy]) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === fn.Properties.Role['Fn::GetAtt'][0]))
-      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
-    const resourcesOf = (action: string) => statements.filter((st: { Action: string | string[] }) => [st.Action].flat().includes(action))
-      .flatMap((st: { Resource: unknown }) => [st.Resource].flat());
-    expect(resourcesOf('secretsmanager:GetSecretValue')).toEqual([{ Ref: secretId }]);
-    expect(resourcesOf('ssm:GetParameter')).toHaveLength(1);
-    expect(resourcesOf('dynamodb:UpdateItem')).toEqual(Object.keys(tables).map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
+    // Three requests must fall in one UTC minute, the limit's window.
+    const second = new Date().getUTCSeconds();
+    if (second > 50) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
+    const saved = { ...process.env };
+    const lines: string[] = [];
+    const write = process.stdout.write;
+    Object.assign(process.env, awsEnvironment, environment);
+    try {
+      // WHEN the function runs with that environment
+      const handler = loadHandler(directory, fn);
+      // The proxy writes its usage metrics to stdout, as Lambda hands stdout to CloudWatch Logs.
+      process.stdout.write = ((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      }) as typeof process.stdout.write;
+      const client = (apiKey: string) => new OpenAI({ baseURL: 'http://gateway.example/api/v1', apiKey, maxRetries: 0, fetch: albFetch(handler) });
+      const chat = (apiKey: string, model: string) => client(apiKey).chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+
+      // THEN each key opens the API with its own value, for its own models only
+      expect((await chat('sk-search', 'amazon.nova-lite-v1:0')).choices[0].message.content).toBe('hi');
+      expect(await chat('sk-ops', 'amazon.nova-lite-v1:0').catch((e) => e)).toBeInstanceOf(OpenAI.PermissionDeniedError);
+      expect((await client('sk-ops').embeddings.create({ model: 'amazon.titan-embed-text-v2:0', input: 'hi' })).data).toHaveLength(1);
+      expect(await client('sk-wrong').models.list().catch((e) => e)).toBeInstanceOf(OpenAI.AuthenticationError);
+      // AND the limited key gets its second request, then a 429, counted in the limits table
+      await chat('sk-search', 'amazon.nova-lite-v1:0');
+      const limited = await chat('sk-search', 'amazon.nova-lite-v1:0').catch((e) => e);
+      expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
+      expect(limited.code).toBe('rate_limit_exceeded');
+      const counters = await new DynamoDBClient(moto.clientConfig).send(new ScanCommand({ TableName: environment.LIMITS_TABLE_NAME }));
+      expect(JSON.stringify(counters.Items)).toContain('search-team');
+      // AND its usage metrics carry the Gateway dimension the dashboard and alarms search for
+      const metrics = lines.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+      expect(metrics.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(metrics.map((m) => m.Gateway))).toEqual(new Set([`${STACK_NAME}-Gateway`]));
+      expect(new Set(metrics.map((m) => m.KeyName))).toEqual(new Set(['search-team', 'ops']));
+      expect(metrics.some((m) => m.KeyName === 'search-team' && m.Throttled === 1)).toBe(true);
+    } finally {
+      process.stdout.write = write;
+      process.env = saved;
+    }
   });
 
   test('Fargate: the staged container context runs with the task environment and reads an SSM key', async () => {

@@ -12,7 +12,7 @@ function tableStatements(template: Template): unknown[] {
   return proxyRoleStatements(template).filter((s) => /^(dynamodb|kms):/.test(String([(s as { Action: string | string[] }).Action].flat()[0])));
 }
 
-const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+const RESPONSES_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 describe('BedrockAccessGateway tables', () => {
   const synthClean = useSynthChecks();
@@ -44,7 +44,7 @@ describe('BedrockAccessGateway tables', () => {
       Environment: { Variables: { RESPONSES_TABLE_NAME: { Ref: responsesId }, RESPONSES_STORE: Match.absent(), LIMITS_TABLE_NAME: Match.absent() } },
     });
     expect(tableStatements(template)).toEqual([
-      { Sid: 'GatewayTables', Action: ITEM_ACTIONS, Effect: 'Allow', Resource: { 'Fn::GetAtt': [responsesId, 'Arn'] } },
+      { Sid: 'StoredResponses', Action: RESPONSES_ACTIONS, Effect: 'Allow', Resource: { 'Fn::GetAtt': [responsesId, 'Arn'] } },
     ]);
     expect(stack.resolve(gateway.responsesTable!.tableName)).toEqual({ Ref: responsesId });
     expect(gateway.limitsTable).toBeUndefined();
@@ -65,7 +65,7 @@ describe('BedrockAccessGateway tables', () => {
     expect(gateway.responsesTable).toBeUndefined();
   });
 
-  test('both tables with a removal policy of choice, in one statement naming exactly them', () => {
+  test('both tables with a removal policy of choice, each with exactly the actions the proxy uses on it', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
@@ -91,7 +91,8 @@ describe('BedrockAccessGateway tables', () => {
       });
     }
     expect(tableStatements(template)).toEqual([
-      { Sid: 'GatewayTables', Action: ITEM_ACTIONS, Effect: 'Allow', Resource: ids.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })) },
+      { Sid: 'LimitCounters', Action: 'dynamodb:UpdateItem', Effect: 'Allow', Resource: { 'Fn::GetAtt': [ids[0], 'Arn'] } },
+      { Sid: 'StoredResponses', Action: RESPONSES_ACTIONS, Effect: 'Allow', Resource: { 'Fn::GetAtt': [ids[1], 'Arn'] } },
     ]);
   });
 });
@@ -113,7 +114,8 @@ describe('GatewayTables with a customer managed key', () => {
     template.allResourcesProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn } });
     const [policy] = Object.values(template.findResources('AWS::IAM::Policy'));
     expect(policy.Properties.PolicyDocument.Statement).toEqual([
-      expect.objectContaining({ Sid: 'GatewayTables', Action: ITEM_ACTIONS }),
+      expect.objectContaining({ Sid: 'LimitCounters', Action: 'dynamodb:UpdateItem' }),
+      expect.objectContaining({ Sid: 'StoredResponses', Action: RESPONSES_ACTIONS }),
       expect.objectContaining({ Action: expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*']), Resource: keyArn }),
     ]);
     expect(tables.environment).toEqual({
