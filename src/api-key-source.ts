@@ -19,7 +19,25 @@ export interface ApiKeyBinding {
   readonly parameterName?: string;
   /** Gives the compute read access to exactly this key and nothing else. */
   readonly grantRead: (grantee: iam.IGrantable) => void;
+  /** Where the key lives, as the fields of a keys-document entry: `secretArn` (+ `secretField`) or `parameterName`. */
+  readonly documentEntry: { [field: string]: string };
 }
+
+/** What a source is bound for: the prop and class named in errors, the construct id and the description of a generated secret. */
+export interface KeySourceUsage {
+  readonly prop: string;
+  readonly sourceClass: string;
+  readonly id: string;
+  readonly description: string;
+}
+
+/** The gateway's single API key (the `apiKey` prop). */
+const SINGLE_KEY: KeySourceUsage = {
+  prop: 'apiKey',
+  sourceClass: 'ApiKeySource',
+  id: 'ApiKeySecret',
+  description: `API key of the Bedrock Access Gateway (JSON field "${DEFAULT_SECRET_FIELD}")`,
+};
 
 /**
  * Where the gateway reads the API key that clients send as `Authorization: Bearer <key>`.
@@ -78,13 +96,13 @@ export abstract class ApiKeySource {
    * Creates what the source needs under `scope` and says how the proxy finds the key.
    * @internal
    */
-  public abstract _bind(scope: Construct): ApiKeyBinding;
+  public abstract _bind(scope: Construct, usage?: KeySourceUsage): ApiKeyBinding;
 }
 
 class GeneratedSecretKey extends ApiKeySource {
-  public _bind(scope: Construct): ApiKeyBinding {
-    const secret = new secretsmanager.Secret(scope, 'ApiKeySecret', {
-      description: 'API key of the Bedrock Access Gateway (JSON field "api_key")',
+  public _bind(scope: Construct, usage: KeySourceUsage = SINGLE_KEY): ApiKeyBinding {
+    const secret = new secretsmanager.Secret(scope, usage.id, {
+      description: usage.description,
       generateSecretString: {
         secretStringTemplate: '{}',
         generateStringKey: DEFAULT_SECRET_FIELD,
@@ -106,21 +124,21 @@ class ExistingSecretKey extends ApiKeySource {
     super();
   }
 
-  public _bind(scope: Construct): ApiKeyBinding {
+  public _bind(scope: Construct, usage: KeySourceUsage = SINGLE_KEY): ApiKeyBinding {
     if (!Token.isUnresolved(this.field) && this.field.trim() === '') {
-      throw propError('apiKey', 'the secret field must not be empty', `"${this.field}"`,
+      throw propError(usage.prop, 'the secret field must not be empty', `"${this.field}"`,
         `omit the field to use "${DEFAULT_SECRET_FIELD}" or name the JSON field that holds the key`);
     }
-    return secretBinding(this.ref.secret ?? importSecret(scope, this.ref.secretArn!), this.field);
+    return secretBinding(this.ref.secret ?? importSecret(scope, this.ref.secretArn!, usage), this.field);
   }
 }
 
-function importSecret(scope: Construct, secretArn: string): secretsmanager.ISecret {
+function importSecret(scope: Construct, secretArn: string, usage: KeySourceUsage): secretsmanager.ISecret {
   if (!Token.isUnresolved(secretArn) && !/^arn:[\w-]+:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(secretArn)) {
-    throw propError('apiKey', 'ApiKeySource.fromSecretArn needs the complete secret ARN', `"${secretArn}"`,
-      'copy the full ARN (ending in "-" plus 6 characters) from the Secrets Manager console or pass the secret with ApiKeySource.fromSecret()');
+    throw propError(usage.prop, `${usage.sourceClass}.fromSecretArn needs the complete secret ARN`, `"${secretArn}"`,
+      `copy the full ARN (ending in "-" plus 6 characters) from the Secrets Manager console or pass the secret with ${usage.sourceClass}.fromSecret()`);
   }
-  return secretsmanager.Secret.fromSecretAttributes(scope, 'ApiKeySecret', { secretCompleteArn: secretArn });
+  return secretsmanager.Secret.fromSecretAttributes(scope, usage.id, { secretCompleteArn: secretArn });
 }
 
 function secretBinding(secret: secretsmanager.ISecret, field: string): ApiKeyBinding {
@@ -132,6 +150,7 @@ function secretBinding(secret: secretsmanager.ISecret, field: string): ApiKeyBin
     secret,
     // GetSecretValue + DescribeSecret on this secret (suffix-wildcarded when known only by name), plus its KMS key.
     grantRead: (grantee) => { secret.grantRead(grantee); },
+    documentEntry: { secretArn: secret.secretArn, ...(field === DEFAULT_SECRET_FIELD ? {} : { secretField: field }) },
   };
 }
 
@@ -140,10 +159,10 @@ class SsmParameterKey extends ApiKeySource {
     super();
   }
 
-  public _bind(scope: Construct): ApiKeyBinding {
+  public _bind(scope: Construct, usage: KeySourceUsage = SINGLE_KEY): ApiKeyBinding {
     const name = this.parameterName;
     if (!Token.isUnresolved(name) && !/^\/?[A-Za-z0-9_.\-/]+$/.test(name)) {
-      throw propError('apiKey', 'ApiKeySource.fromSsmParameterName needs a valid parameter name', `"${name}"`,
+      throw propError(usage.prop, `${usage.sourceClass}.fromSsmParameterName needs a valid parameter name`, `"${name}"`,
         'use letters, digits and "_.-/", e.g. "/bedrock-gateway/api-key"');
     }
     const resources = parameterArns(Stack.of(scope), name);
@@ -157,6 +176,7 @@ class SsmParameterKey extends ApiKeySource {
         }));
         this.encryptionKey?.grantDecrypt(grantee);
       },
+      documentEntry: { parameterName: name },
     };
   }
 }

@@ -1,5 +1,7 @@
-import { CfnOutput, Duration, Token } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -11,8 +13,14 @@ import { Construct } from 'constructs';
 import { ApiKeySource } from './api-key-source';
 import { bedrockPolicyStatements, bedrockWildcardFindings, validateAllowedModels } from './bedrock-policy';
 import { GatewayCompute } from './compute';
+import { GatewayAlarmOptions } from './gateway-alarm-options';
 import { GatewayDefaults } from './gateway-defaults';
+import { GatewayKey } from './gateway-key';
+import { bindKeys } from './gateway-keys';
+import { GatewayMonitoring } from './gateway-monitoring';
+import { GatewayTables } from './gateway-tables';
 import { guardrailPolicyStatement, validateGuardrails } from './guardrail-policy';
+import { KeysDocument } from './keys-document';
 import { GatewayLoadBalancer } from './load-balancer';
 import { acknowledgeBedrockWildcards, acknowledgeLoadBalancer } from './nag';
 import { createVpc, loadBalancerSubnets } from './network';
@@ -25,7 +33,11 @@ const DEFAULT_ROUTE_PREFIX = '/api/v1';
 const ROUTE_PREFIX = /^\/[A-Za-z0-9_\-/]*[A-Za-z0-9_-]$/;
 
 /** Environment variables the construct sets itself; `environment` may not override them. */
-const RESERVED_ENVIRONMENT = ['API_KEY_SECRET_ARN', 'API_KEY_SECRET_FIELD', 'API_KEY_PARAM_NAME', 'DEFAULT_MODEL', 'DEFAULT_EMBEDDING_MODEL', 'PORT'];
+const RESERVED_ENVIRONMENT = [
+  'API_KEY_SECRET_ARN', 'API_KEY_SECRET_FIELD', 'API_KEY_PARAM_NAME', 'API_KEYS_FILE', 'API_KEYS_SECRET_ARN', 'API_KEYS_PARAM_NAME',
+  'API_KEYS_DOCUMENT', 'LIMITS_TABLE_NAME', 'RESPONSES_TABLE_NAME', 'RESPONSES_STORE', 'GATEWAY_NAME',
+  'DEFAULT_MODEL', 'DEFAULT_EMBEDDING_MODEL', 'PORT',
+];
 
 /** Properties of a {@link BedrockAccessGateway}. */
 export interface BedrockAccessGatewayProps {
@@ -59,9 +71,60 @@ export interface BedrockAccessGatewayProps {
 
   /**
    * Where the API key lives. Clients send it as `Authorization: Bearer <key>`.
-   * @default ApiKeySource.generate()
+   * Set at most one of `apiKey`, `keys` and `keysDocument`.
+   * @default ApiKeySource.generate(), unless `keys` or `keysDocument` is set
    */
   readonly apiKey?: ApiKeySource;
+
+  /**
+   * Named API keys, e.g. one per team, each with its own value, models and limits. The proxy gets
+   * them as a keys document whose entries reference each key's secret or parameter; it may read
+   * exactly those. Set at most one of `apiKey`, `keys` and `keysDocument`.
+   * @default - a single key (`apiKey`)
+   */
+  readonly keys?: GatewayKey[];
+
+  /**
+   * A keys document that administrators edit at runtime (in Secrets Manager or SSM): keys are added,
+   * disabled or rotated without redeploying. Set at most one of `apiKey`, `keys` and `keysDocument`.
+   * @default - a single key (`apiKey`)
+   */
+  readonly keysDocument?: KeysDocument;
+
+  /**
+   * Cost attribution: for each of `keys` that lists its models, one Bedrock application inference
+   * profile per model, tagged `bedrock-access-gateway:key=<name>`; the proxy sends that key's requests
+   * through them, so Cost Explorer shows Bedrock spend per key once the tag is activated as a cost
+   * allocation tag.
+   * @default false
+   */
+  readonly costAttribution?: boolean;
+
+  /**
+   * Whether the Responses API stores responses (`store: true`, `previous_response_id`) in a DynamoDB
+   * table the construct creates. `false`: no table, and the proxy stores nothing.
+   * @default true
+   */
+  readonly storeResponses?: boolean;
+
+  /**
+   * What happens to the gateway's DynamoDB tables (limit counters, stored responses) when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly tableRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * A CloudWatch dashboard of the gateway's metrics: requests and tokens per key and per model,
+   * throttled requests, budget use, errors and latency.
+   * @default - true when `keys` or `keysDocument` is set, else false
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * CloudWatch alarms on server errors and, with named keys, on a key nearing its monthly token budget.
+   * @default - no alarms
+   */
+  readonly alarms?: GatewayAlarmOptions;
 
   /**
    * Bedrock model (or inference profile) used for chat requests naming an OpenAI model (`gpt-*`) or none.
@@ -169,6 +232,26 @@ export class BedrockAccessGateway extends Construct {
   /** The SSM parameter name holding the API key, when the key lives in Parameter Store. */
   public readonly apiKeyParameterName?: string;
 
+  /** The name the gateway's metrics carry as their `Gateway` dimension: `<stack name>-<construct id>`. */
+  public readonly gatewayName: string;
+
+  /** The DynamoDB table of limit counters, when some key may have limits. */
+  public readonly limitsTable?: dynamodb.ITable;
+
+  /** The DynamoDB table of stored Responses-API responses, unless `storeResponses` is false. */
+  public readonly responsesTable?: dynamodb.ITable;
+
+  /** The CloudWatch dashboard, when `dashboard` is on. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
+  /** The alarm on server errors, when `alarms` is set. */
+  public readonly serverErrorsAlarm?: cloudwatch.Alarm;
+
+  /** The alarm on a key nearing its monthly token budget, when `alarms` is set and a key may have such a budget. */
+  public readonly monthlyBudgetAlarm?: cloudwatch.Alarm;
+
+  private readonly keySecrets: { [name: string]: secretsmanager.ISecret };
+
   /** Base URL for OpenAI clients: `http(s)://<load balancer or domain>/api/v1`, or `environment.API_ROUTE_PREFIX` in place of `/api/v1`. */
   public readonly apiBaseUrl: string;
 
@@ -201,9 +284,18 @@ export class BedrockAccessGateway extends Construct {
     this.listener = lb.listener;
     this.loadBalancerSecurityGroup = lb.securityGroup;
 
-    const key = (props.apiKey ?? ApiKeySource.generate())._bind(this);
-    this.apiKeySecret = key.secret;
-    this.apiKeyParameterName = key.parameterName;
+    const keys = bindKeys(this, props);
+    this.apiKeySecret = keys.single?.secret;
+    this.apiKeyParameterName = keys.single?.parameterName;
+    this.keySecrets = keys.secrets;
+    const tables = new GatewayTables(this, 'Tables', {
+      limits: keys.hasLimits,
+      responses: props.storeResponses ?? true,
+      removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.limitsTable = tables.limitsTable;
+    this.responsesTable = tables.responsesTable;
+    this.gatewayName = Fn.join('-', [Aws.STACK_NAME, this.node.id]);
 
     const built = compute._bind(this, {
       vpc: this.vpc,
@@ -211,7 +303,9 @@ export class BedrockAccessGateway extends Construct {
       listener: this.listener,
       environment: {
         ...extraEnvironment,
-        ...key.environment,
+        ...keys.environment,
+        ...tables.environment,
+        GATEWAY_NAME: this.gatewayName,
         DEFAULT_MODEL: models.defaultModel,
         DEFAULT_EMBEDDING_MODEL: models.defaultEmbeddingModel,
       },
@@ -221,8 +315,9 @@ export class BedrockAccessGateway extends Construct {
     this.service = built.service;
     this.grantPrincipal = built.role;
 
-    key.grantRead(built.role);
-    for (const statement of bedrockPolicyStatements(props.allowedModels)) {
+    keys.grantRead(built.role);
+    tables.grantItemAccess(built.role);
+    for (const statement of bedrockPolicyStatements(props.allowedModels, keys.inferenceProfileArns)) {
       built.role.addToPrincipalPolicy(statement);
     }
     if (props.guardrails) built.role.addToPrincipalPolicy(guardrailPolicyStatement(props.guardrails));
@@ -236,12 +331,41 @@ export class BedrockAccessGateway extends Construct {
       description: 'Base URL of the OpenAI-compatible API (use it as the OpenAI base_url)',
       value: this.apiBaseUrl,
     });
-    if (key.secret) {
+    if (this.apiKeySecret) {
       new CfnOutput(this, 'ApiKeySecretArn', {
         description: 'Secrets Manager secret holding the API key',
-        value: key.secret.secretArn,
+        value: this.apiKeySecret.secretArn,
       });
     }
+
+    const dashboard = props.dashboard ?? (props.keys !== undefined || props.keysDocument !== undefined);
+    if (dashboard || props.alarms) {
+      const monitoring = new GatewayMonitoring(this, 'Monitoring', {
+        gatewayName: this.gatewayName,
+        dashboard,
+        alarms: props.alarms,
+        monthlyBudgets: keys.hasMonthlyBudgets,
+      });
+      this.dashboard = monitoring.dashboard;
+      this.serverErrorsAlarm = monitoring.serverErrorsAlarm;
+      this.monthlyBudgetAlarm = monitoring.monthlyBudgetAlarm;
+    }
+  }
+
+  /**
+   * The Secrets Manager secret holding the value of the named key of `keys` (the generated secret,
+   * unless the key's value was given), e.g. to output its ARN or grant a team read access to it.
+   *
+   * @param name the key's name
+   */
+  public keySecret(name: string): secretsmanager.ISecret {
+    const secret = this.keySecrets[name];
+    if (!secret) {
+      const names = Object.keys(this.keySecrets);
+      throw new Error(`keySecret: no key named "${name}" keeps its value in Secrets Manager; `
+        + (names.length > 0 ? `the keys that do: ${names.join(', ')}` : 'only keys declared with the keys prop have secrets here'));
+    }
+    return secret;
   }
 }
 
@@ -298,6 +422,6 @@ function validateProps(props: BedrockAccessGatewayProps, models: DefaultModels, 
   const reserved = Object.keys(environment).filter((name) => RESERVED_ENVIRONMENT.includes(name));
   if (reserved.length > 0) {
     throw propError('environment', 'sets variables the construct manages', reserved.join(', '),
-      'use the apiKey, defaultModel, defaultEmbeddingModel or compute props instead');
+      'use the apiKey, keys, keysDocument, storeResponses, defaultModel, defaultEmbeddingModel or compute props instead');
   }
 }

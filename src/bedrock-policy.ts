@@ -18,13 +18,15 @@ const NAG: ArnParts = { partition: '<AWS::Partition>', region: '<AWS::Region>', 
 /**
  * The gateway's Bedrock permissions: invoke (plain and streaming) on foundation models and
  * inference profiles, optionally narrowed to `allowedModels`, plus listing models and profiles (the model catalog).
+ * `profileArns` are the gateway's own application inference profiles: granted by name when the models are
+ * narrowed (without `allowedModels` every application inference profile of the account is allowed anyway).
  */
-export function bedrockPolicyStatements(allowedModels?: string[]): iam.PolicyStatement[] {
+export function bedrockPolicyStatements(allowedModels?: string[], profileArns: string[] = []): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
       sid: 'InvokeModels',
       actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-      resources: invokeResources(CLOUDFORMATION, allowedModels),
+      resources: [...invokeResources(CLOUDFORMATION, allowedModels), ...(allowedModels ? profileArns : [])],
     }),
     new iam.PolicyStatement({
       sid: 'ListModels',
@@ -52,6 +54,18 @@ export function validateAllowedModels(allowedModels: string[] | undefined): void
       throw propError('allowedModels', 'model ids must not be empty', `"${id}"`, 'remove the empty entry');
     }
   }
+}
+
+/**
+ * What an application inference profile for model `id` copies from: the system-defined cross-region
+ * profile for a profile id, the foundation model in this region for a model id, an ARN as is.
+ */
+export function modelSourceArn(id: string): string {
+  if (!Token.isUnresolved(id)) {
+    if (id.startsWith('arn:')) return id;
+    if (PROFILE_PREFIX.test(id)) return `arn:${Aws.PARTITION}:bedrock:${Aws.REGION}:${Aws.ACCOUNT_ID}:inference-profile/${id}`;
+  }
+  return foundationModelArn(CLOUDFORMATION, Aws.REGION, id);
 }
 
 function invokeResources(arn: ArnParts, allowedModels?: string[]): string[] {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +13,12 @@ import { propError } from './validation';
 
 /** Directory of the bundled Lambda entry point (`index.handler`), from `src/` and from `lib/`. */
 const LAMBDA_ASSET = path.join(__dirname, '..', 'assets', 'lambda');
+
+/** Lambda's limit on the total size of a function's environment variables (names and values). */
+const ENVIRONMENT_LIMIT_BYTES = 4096;
+
+/** What a deploy-time reference (a secret or inference profile ARN, a table name) is counted as: about the longest such ARN. */
+const REFERENCE_BYTES = 128;
 
 /** The function's settings and where it runs; without `subnets` it runs outside the VPC. */
 export interface LambdaProxyProps extends LambdaComputeOptions, ComputeContext {}
@@ -68,9 +74,31 @@ export class LambdaProxy extends Construct {
       environment: props.environment,
     });
 
+    warnOfLargeEnvironment(this, props.environment);
+
     props.listener.addTargets('Lambda', {
       targets: [new targets.LambdaTarget(this.function)],
     });
+  }
+}
+
+/**
+ * Warns at synth when the environment may not fit in Lambda's 4 KB, as many declared keys with inference
+ * profiles can make it: values known at synth count in full, each reference as {@link REFERENCE_BYTES}.
+ */
+function warnOfLargeEnvironment(scope: Construct, environment: { [key: string]: string }): void {
+  const size = (value: unknown): number => {
+    if (typeof value === 'string') return Buffer.byteLength(value);
+    const joined = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (joined) return joined[1].reduce<number>((sum, part) => sum + size(part), 0);
+    return REFERENCE_BYTES;
+  };
+  const resolved = Stack.of(scope).resolve(environment) as { [key: string]: unknown };
+  const bytes = Object.entries(resolved).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + size(value), 0);
+  if (bytes > ENVIRONMENT_LIMIT_BYTES) {
+    Annotations.of(scope).addWarningV2('bedrock-access-gateway:lambda-environment-size',
+      `The function's environment variables come to about ${bytes} bytes, and Lambda refuses more than ${ENVIRONMENT_LIMIT_BYTES}: `
+      + 'declare fewer keys (or fewer models per key with costAttribution), or keep the keys in a keysDocument.');
   }
 }
 

@@ -1,4 +1,4 @@
-import { Acknowledgment, Token, Validations } from 'aws-cdk-lib';
+import { Acknowledgment, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
@@ -39,6 +39,17 @@ export function acknowledgeLambdaNetworkInterfaces(role: IConstruct): void {
   });
 }
 
+/** The action wildcards of `IKey.grantEncryptDecrypt`, granted for the gateway's tables on their customer managed key. */
+export function acknowledgeTableKeyActions(role: IConstruct): void {
+  for (const action of ['kms:ReEncrypt*', 'kms:GenerateDataKey*']) {
+    acknowledge(role, {
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: 'DynamoDB encrypts and decrypts the gateway\'s table items with the customer managed key on the proxy\'s behalf: '
+        + 'the encrypt/decrypt action family on that one key only.',
+    });
+  }
+}
+
 /** Findings on the Fargate service: settings in the environment, the execution role's ECR token wildcard. */
 export function acknowledgeFargateService(service: ecs.FargateService): void {
   acknowledge(service.taskDefinition.obtainExecutionRole(), {
@@ -47,8 +58,8 @@ export function acknowledgeFargateService(service: ecs.FargateService): void {
   });
   acknowledge(service.taskDefinition, {
     id: 'AwsSolutions-ECS2',
-    reason: 'The container environment holds only non-secret settings (key secret ARN or parameter name, model ids, port); '
-      + 'the API key itself is read at runtime from Secrets Manager or SSM.',
+    reason: 'The container environment holds only non-secret settings (where the keys live: secret ARNs, parameter names or a keys '
+      + 'document that references them; table names, model ids, port); the API keys themselves are read at runtime from Secrets Manager or SSM.',
   });
 }
 
@@ -86,4 +97,20 @@ export function acknowledge(scope: IConstruct, acknowledgment: Acknowledgment): 
   } else {
     Validations.of(scope).acknowledge(acknowledgment);
   }
+}
+
+/**
+ * How cdk-nag names an IAM resource in a finding id (`Resource::<this>`): the resolved value flattened,
+ * with `Ref`s as `<LogicalId>` and `Fn::GetAtt`s as `<LogicalId.Attribute>`.
+ */
+export function nagResource(stack: Stack, value: string): string {
+  const flatten = (node: unknown): string => {
+    if (typeof node === 'string') return node;
+    const fn = node as { 'Fn::Join'?: [string, unknown[]]; 'Ref'?: string; 'Fn::GetAtt'?: [string, string] };
+    if (fn['Fn::Join']) return fn['Fn::Join'][1].map(flatten).join(fn['Fn::Join'][0]);
+    if (fn['Fn::GetAtt']) return `<${fn['Fn::GetAtt'][0]}.${fn['Fn::GetAtt'][1]}>`;
+    if (fn.Ref !== undefined) return `<${fn.Ref}>`;
+    return JSON.stringify(node);
+  };
+  return flatten(stack.resolve(value));
 }

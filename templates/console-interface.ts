@@ -7,6 +7,8 @@ const GROUPS: ReadonlyArray<{ readonly label: string; readonly parameters: { rea
     parameters: {
       ApiKeySecretArn: 'Secrets Manager secret ARN',
       ApiKeyParameterName: 'SSM SecureString parameter name',
+      KeysDocumentSecretArn: 'Keys document secret ARN',
+      KeySecretsNamePrefix: 'Name prefix of per-key secrets',
     },
   },
   {

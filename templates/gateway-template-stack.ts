@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../src';
+import { ApiKeySource, BedrockAccessGateway, BedrockAccessGatewayProps, GatewayCompute, KeysDocument } from '../src';
 import { BootstraplessSynthesizer } from './bootstrapless-synthesizer';
 import { consoleInterface } from './console-interface';
 import { allowPullFromAccountRepositories } from './image-pull';
@@ -38,9 +38,7 @@ export class GatewayTemplateStack extends Stack {
       compute: variant.compute === 'lambda'
         ? GatewayCompute.lambda()
         : GatewayCompute.fargate({ image: ecs.ContainerImage.fromRegistry(params.containerImageUri!.valueAsString) }),
-      apiKey: params.apiKeySecretArn
-        ? ApiKeySource.fromSecretArn(params.apiKeySecretArn.valueAsString)
-        : ApiKeySource.fromSsmParameterName(params.apiKeyParameterName!.valueAsString),
+      ...keySource(params),
       defaultModel: params.defaultModel.valueAsString,
       defaultEmbeddingModel: params.defaultEmbeddingModel.valueAsString,
       ingressPeers: [ec2.Peer.ipv4(params.allowedIngressCidr.valueAsString)],
@@ -70,6 +68,22 @@ export class GatewayTemplateStack extends Stack {
     gateway.node.tryRemoveChild('ApiKeySecretArn');
     this.templateOptions.metadata = { 'AWS::CloudFormation::Interface': consoleInterface(this) };
   }
+}
+
+/** The key, or the keys document, named by the template's parameters. */
+function keySource(params: TemplateParameters): Pick<BedrockAccessGatewayProps, 'apiKey' | 'keysDocument'> {
+  if (params.keysDocumentSecretArn) {
+    return {
+      keysDocument: KeysDocument.fromSecretArn(params.keysDocumentSecretArn.valueAsString, {
+        keySecretsNamePrefix: params.keySecretsNamePrefix!.valueAsString,
+      }),
+    };
+  }
+  return {
+    apiKey: params.apiKeySecretArn
+      ? ApiKeySource.fromSecretArn(params.apiKeySecretArn.valueAsString)
+      : ApiKeySource.fromSsmParameterName(params.apiKeyParameterName!.valueAsString),
+  };
 }
 
 /** A new VPC (the construct's default), or the existing VPC and subnets from the parameters. */

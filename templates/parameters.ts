@@ -13,6 +13,8 @@ export interface ParameterDefaults {
 export interface TemplateParameters {
   readonly apiKeySecretArn?: CfnParameter;
   readonly apiKeyParameterName?: CfnParameter;
+  readonly keysDocumentSecretArn?: CfnParameter;
+  readonly keySecretsNamePrefix?: CfnParameter;
   readonly defaultModel: CfnParameter;
   readonly defaultEmbeddingModel: CfnParameter;
   readonly loadBalancerScheme: CfnParameter;
@@ -25,6 +27,9 @@ export interface TemplateParameters {
   readonly containerImageUri?: CfnParameter;
 }
 
+/** The complete ARN of a Secrets Manager secret (with its 6-character suffix). */
+const SECRET_ARN = '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$';
+
 /** Model ids and inference profile ids or ARNs: no blanks, at least one character. */
 const MODEL_ID = '^[A-Za-z0-9][A-Za-z0-9._:/-]*$';
 const IPV4_OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
@@ -36,8 +41,23 @@ export function declareParameters(stack: Stack, variant: TemplateVariant, defaul
     apiKeySecretArn: variant.apiKey === 'secret' ? new CfnParameter(stack, 'ApiKeySecretArn', {
       type: 'String',
       description: 'Complete ARN of the Secrets Manager secret whose JSON value holds the key in the field "api_key", e.g. {"api_key":"<your key>"}.',
-      allowedPattern: '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$',
+      allowedPattern: SECRET_ARN,
       constraintDescription: 'must be the complete ARN of a secret, e.g. arn:aws:secretsmanager:us-east-1:123456789012:secret:bedrock-gateway-key-AbCdEf (copy it from the Secrets Manager console)',
+    }) : undefined,
+    keysDocumentSecretArn: variant.apiKey === 'keys' ? new CfnParameter(stack, 'KeysDocumentSecretArn', {
+      type: 'String',
+      description: 'Complete ARN of the Secrets Manager secret whose value is the keys document, e.g. {"keys":[{"name":"search-team","secretArn":"...","models":["..."],"limits":{"requestsPerMinute":60}}]}. Edits take effect within a minute, without an update of the stack.',
+      allowedPattern: SECRET_ARN,
+      constraintDescription: 'must be the complete ARN of a secret, e.g. arn:aws:secretsmanager:us-east-1:123456789012:secret:bedrock-gateway-keys-AbCdEf (copy it from the Secrets Manager console)',
+    }) : undefined,
+    keySecretsNamePrefix: variant.apiKey === 'keys' ? new CfnParameter(stack, 'KeySecretsNamePrefix', {
+      type: 'String',
+      description: 'Name prefix of the per-key secrets the keys document references with "secretArn": the gateway may read the secrets whose names start with it, and no others.',
+      default: 'bedrock-gateway/keys/',
+      minLength: 1,
+      maxLength: 256,
+      allowedPattern: '^[A-Za-z0-9_+=.@-][A-Za-z0-9/_+=.@-]*$',
+      constraintDescription: 'must be a secret name prefix of letters, digits and "/_+=.@-" that does not start with "/", e.g. bedrock-gateway/keys/',
     }) : undefined,
     apiKeyParameterName: variant.apiKey === 'ssm' ? new CfnParameter(stack, 'ApiKeyParameterName', {
       type: 'String',

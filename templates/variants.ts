@@ -2,8 +2,11 @@
 export type ComputeKind = 'lambda' | 'fargate';
 /** Whether the template creates its VPC or takes the ids of an existing one. */
 export type NetworkKind = 'new-vpc' | 'existing-vpc';
-/** Where the API key lives: a Secrets Manager secret or an SSM SecureString parameter. */
-export type ApiKeyKind = 'secret' | 'ssm';
+/**
+ * Where the API key lives: a Secrets Manager secret or an SSM SecureString parameter; or `keys`: a keys
+ * document (several named keys with their models and limits) in a Secrets Manager secret.
+ */
+export type ApiKeyKind = 'secret' | 'ssm' | 'keys';
 
 /** One one-click template: a combination of compute, network and key store. */
 export interface TemplateVariant {
@@ -18,22 +21,26 @@ export interface TemplateVariant {
 
 const COMPUTE_TEXT: Record<ComputeKind, string> = { lambda: 'AWS Lambda', fargate: 'Amazon ECS on AWS Fargate' };
 const NETWORK_TEXT: Record<NetworkKind, string> = { 'new-vpc': 'in a new VPC', 'existing-vpc': 'in an existing VPC' };
-const KEY_TEXT: Record<ApiKeyKind, string> = { secret: 'a Secrets Manager secret', ssm: 'an SSM SecureString parameter' };
+const KEY_TEXT: Record<ApiKeyKind, string> = {
+  secret: 'the API key in a Secrets Manager secret',
+  ssm: 'the API key in an SSM SecureString parameter',
+  keys: 'named API keys (each with its models and limits) in a keys document kept in Secrets Manager',
+};
 
 /**
- * Every template: each compute in a new or existing VPC, with the key read from either store.
- * The key store is a variant rather than a condition so each template asks only for the key it uses
- * and grants read access to exactly that resource.
+ * Every template: each compute in a new or existing VPC, with the key read from either store, or with a
+ * keys document. The key store is a variant rather than a condition so each template asks only for the
+ * key it uses and grants read access to exactly that resource.
  */
 export const TEMPLATE_VARIANTS: readonly TemplateVariant[] = (['lambda', 'fargate'] as const).flatMap((compute) =>
   (['new-vpc', 'existing-vpc'] as const).flatMap((network) =>
-    (['secret', 'ssm'] as const).map((apiKey) => ({
+    (['secret', 'ssm', 'keys'] as const).map((apiKey) => ({
       name: `${compute}-${network}-${apiKey}`,
       compute,
       network,
       apiKey,
       description: 'Bedrock Access Gateway: an OpenAI-compatible API for Amazon Bedrock behind an Application Load Balancer, '
-        + `running on ${COMPUTE_TEXT[compute]} ${NETWORK_TEXT[network]}, with the API key in ${KEY_TEXT[apiKey]}.`,
+        + `running on ${COMPUTE_TEXT[compute]} ${NETWORK_TEXT[network]}, with ${KEY_TEXT[apiKey]}.`,
     })),
   ),
 );

@@ -3,16 +3,11 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, test } from 'vitest';
-import { cfnArn, newStack, proxyRoleStatements, useSynthChecks } from './support';
+import { cfnArn, newStack, proxyKeyStatements, useSynthChecks } from './support';
 import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../../src';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gateway/api-key-AbCdEf';
 const SECRET_READ = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
-
-/** The statements of the proxy's policy that are about the key (not logs, not Bedrock). */
-function keyStatements(statements: unknown[]): unknown[] {
-  return statements.filter((s) => !/^(logs|bedrock):/.test(String([(s as { Action: string | string[] }).Action].flat()[0])));
-}
 
 describe('BedrockAccessGateway API key sources', () => {
   const synthClean = useSynthChecks();
@@ -39,7 +34,7 @@ describe('BedrockAccessGateway API key sources', () => {
       Environment: { Variables: { API_KEY_SECRET_ARN: secretRef } },
     });
     const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
-    expect(keyStatements(proxyRoleStatements(template))).toEqual([{ Action: SECRET_READ, Effect: 'Allow', Resource: { Ref: secretId } }]);
+    expect(proxyKeyStatements(template)).toEqual([{ Action: SECRET_READ, Effect: 'Allow', Resource: { Ref: secretId } }]);
     template.hasOutput('*', { Description: 'Secrets Manager secret holding the API key', Value: { Ref: secretId } });
     expect(gateway.apiKeySecret).toBeDefined();
     expect(gateway.apiKeyParameterName).toBeUndefined();
@@ -60,7 +55,7 @@ describe('BedrockAccessGateway API key sources', () => {
       Environment: { Variables: { API_KEY_SECRET_ARN: { Ref: Match.stringLikeRegexp('^Secret') }, API_KEY_SECRET_FIELD: 'key' } },
     });
     const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
-    expect(keyStatements(proxyRoleStatements(template))).toEqual([{ Action: SECRET_READ, Effect: 'Allow', Resource: { Ref: secretId } }]);
+    expect(proxyKeyStatements(template)).toEqual([{ Action: SECRET_READ, Effect: 'Allow', Resource: { Ref: secretId } }]);
     // The key lives in the same stack, so CDK grants decryption in its key policy, through Secrets Manager only.
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -85,7 +80,7 @@ describe('BedrockAccessGateway API key sources', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { API_KEY_SECRET_ARN: SECRET_ARN, API_KEY_SECRET_FIELD: Match.absent() } },
     });
-    expect(keyStatements(proxyRoleStatements(template))).toEqual([{ Action: SECRET_READ, Effect: 'Allow', Resource: SECRET_ARN }]);
+    expect(proxyKeyStatements(template)).toEqual([{ Action: SECRET_READ, Effect: 'Allow', Resource: SECRET_ARN }]);
   });
 
   test('fromSecretArn takes a CloudFormation parameter', () => {
@@ -99,7 +94,7 @@ describe('BedrockAccessGateway API key sources', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'API_KEY_SECRET_ARN', Value: { Ref: 'ApiKeySecretArn' } }]) })],
     });
-    expect(keyStatements(proxyRoleStatements(template))).toEqual([{ Action: SECRET_READ, Effect: 'Allow', Resource: { Ref: 'ApiKeySecretArn' } }]);
+    expect(proxyKeyStatements(template)).toEqual([{ Action: SECRET_READ, Effect: 'Allow', Resource: { Ref: 'ApiKeySecretArn' } }]);
   });
 
   test.each([
@@ -114,7 +109,7 @@ describe('BedrockAccessGateway API key sources', () => {
     const template = synthClean(stack);
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { API_KEY_PARAM_NAME: name } } });
-    expect(keyStatements(proxyRoleStatements(template))).toEqual([{
+    expect(proxyKeyStatements(template)).toEqual([{
       Action: 'ssm:GetParameter',
       Effect: 'Allow',
       Resource: cfnArn(':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/${arnName}`),
@@ -132,7 +127,7 @@ describe('BedrockAccessGateway API key sources', () => {
     new BedrockAccessGateway(stack, 'Gateway', { apiKey: ApiKeySource.fromSsmParameterName(name.valueAsString) });
     // THEN
     const template = synthClean(stack);
-    expect(keyStatements(proxyRoleStatements(template))).toEqual([{
+    expect(proxyKeyStatements(template)).toEqual([{
       Action: 'ssm:GetParameter',
       Effect: 'Allow',
       Resource: [
@@ -151,7 +146,7 @@ describe('BedrockAccessGateway API key sources', () => {
     // THEN
     const template = synthClean(stack);
     const keyArn = { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::KMS::Key'))[0], 'Arn'] };
-    expect(keyStatements(proxyRoleStatements(template))).toEqual([
+    expect(proxyKeyStatements(template)).toEqual([
       { Action: 'ssm:GetParameter', Effect: 'Allow', Resource: cfnArn(':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/gateway/key') },
       { Action: 'kms:Decrypt', Effect: 'Allow', Resource: keyArn },
     ]);

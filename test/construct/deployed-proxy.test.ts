@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { App, Stack } from 'aws-cdk-lib';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { joinCfnString } from './support';
 import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../../src';
 import { BedrockEmulator } from '../emulator/bedrock-emulator';
 import { albFetch } from '../proxy/alb-events';
@@ -19,10 +21,10 @@ type Resource = { Type: string; Properties: any; Metadata?: Record<string, strin
 /** Synthesizes a gateway into a cloud assembly with asset paths, as `cdk synth` does. */
 function synthesize(props: ConstructorParameters<typeof BedrockAccessGateway>[2]) {
   const app = new App({ context: { 'aws:cdk:enable-asset-metadata': true } });
-  const stack = new Stack(app, 'Stack');
+  const stack = new Stack(app, STACK_NAME);
   new BedrockAccessGateway(stack, 'Gateway', props);
   const assembly = app.synth();
-  const artifact = assembly.getStackByName('Stack');
+  const artifact = assembly.getStackByName(STACK_NAME);
   const resources: Record<string, Resource> = artifact.template.Resources;
   /** The resources of one type, with their logical ids. */
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
@@ -36,14 +38,48 @@ function synthesize(props: ConstructorParameters<typeof BedrockAccessGateway>[2]
   return { directory: assembly.directory, ofType, imageContext };
 }
 
-/** Replaces `{ Ref: <logical id> }` values with what the deployment would put there; literal values stay. */
+/** The stack name the resolved environment uses for `AWS::StackName`. */
+const STACK_NAME = 'Stack';
+
+/**
+ * Replaces `{ Ref }` values (also inside `Fn::Join`) with what the deployment would put there: `refs` for
+ * logical ids, the stack name for `AWS::StackName`; literal values stay.
+ */
 function resolveEnvironment(variables: Record<string, unknown>, refs: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(variables).map(([name, value]) => {
-    if (typeof value === 'string') return [name, value];
-    const ref = (value as { Ref?: string }).Ref;
-    if (ref && refs[ref]) return [name, refs[ref]];
-    throw new Error(`${name}: no deployed value for ${JSON.stringify(value)}`);
-  }));
+  const all: Record<string, string> = { 'AWS::StackName': STACK_NAME, ...refs };
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, joinCfnString(value, (node) => {
+    if (node.Ref && all[node.Ref]) return all[node.Ref];
+    throw new Error(`${name}: no deployed value for ${JSON.stringify(node)}`);
+  })]));
+}
+
+/** Creates the template's DynamoDB tables in moto as CloudFormation would; returns logical id → table name. */
+async function createTables(moto: Moto, tables: [string, Resource][]): Promise<Record<string, string>> {
+  const client = new DynamoDBClient(moto.clientConfig);
+  const names: Record<string, string> = {};
+  for (const [logicalId, table] of tables) {
+    const name = `${STACK_NAME}-${logicalId}-${randomBytes(4).toString('hex')}`;
+    await client.send(new CreateTableCommand({
+      TableName: name,
+      KeySchema: table.Properties.KeySchema,
+      AttributeDefinitions: table.Properties.AttributeDefinitions,
+      BillingMode: table.Properties.BillingMode,
+    }));
+    names[logicalId] = name;
+  }
+  return names;
+}
+
+/**
+ * The function's handler loaded from its staged asset the way Lambda does it ("index.handler"), afresh:
+ * the entry point reads its environment when it is loaded, and earlier tests may have loaded the same file.
+ */
+function loadHandler(directory: string, fn: Resource) {
+  const [file, exportName] = fn.Properties.Handler.split('.');
+  const load = createRequire(__filename);
+  const path = load.resolve(join(directory, fn.Metadata!['aws:asset:path'], file));
+  delete load.cache[path];
+  return load(path)[exportName];
 }
 
 /** The IAM action each Bedrock API operation needs (Converse uses the InvokeModel permissions). */
@@ -98,14 +134,14 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
       Name: 'gateway-api-key',
       SecretString: JSON.stringify({ [generate.GenerateStringKey]: key }),
     }));
-    const environment = resolveEnvironment(fn.Properties.Environment.Variables, { [secretId]: created.ARN! });
+    const tables = await createTables(moto, ofType('AWS::DynamoDB::Table'));
+    const environment = resolveEnvironment(fn.Properties.Environment.Variables, { [secretId]: created.ARN!, ...tables });
+    expect(environment).toMatchObject({ RESPONSES_TABLE_NAME: Object.values(tables)[0], GATEWAY_NAME: `${STACK_NAME}-Gateway` });
     const saved = { ...process.env };
     Object.assign(process.env, awsEnvironment, environment);
     try {
       // WHEN the function's code is loaded from its asset the way Lambda does it (handler "index.handler")
-      const [file, exportName] = fn.Properties.Handler.split('.');
-      const assetDir = join(directory, fn.Metadata!['aws:asset:path']);
-      const handler = createRequire(__filename)(join(assetDir, file))[exportName];
+      const handler = loadHandler(directory, fn);
       const client = (apiKey: string) => new OpenAI({ baseURL: 'http://gateway.example/api/v1', apiKey, maxRetries: 0, fetch: albFetch(handler) });
 
       // THEN the key from the secret opens the API, and an OpenAI model name goes to the default model
@@ -129,6 +165,68 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
     }
   });
 
+  test('keys: the function with the deployed keys document serves each key its models and holds its limit in the limits table', async () => {
+    // GIVEN a gateway with a generated key (one model, 2 requests a minute) and a key in SSM (embeddings only),
+    // and those resources as CloudFormation would create them
+    const { directory, ofType } = synthesize({
+      keys: [
+        { name: 'search-team', models: ['amazon.nova-lite-v1:0'], limits: { requestsPerMinute: 2 } },
+        { name: 'ops', value: ApiKeySource.fromSsmParameterName('/gateway/keys/ops'), models: ['amazon.titan-embed-text-v2:0'] },
+      ],
+    });
+    const [[, fn]] = ofType('AWS::Lambda::Function');
+    const [[secretId, secret]] = ofType('AWS::SecretsManager::Secret');
+    const created = await new SecretsManagerClient(moto.clientConfig).send(new CreateSecretCommand({
+      Name: 'gateway-key-search-team',
+      SecretString: JSON.stringify({ [secret.Properties.GenerateSecretString.GenerateStringKey]: 'sk-search' }),
+    }));
+    await new SSMClient(moto.clientConfig).send(new PutParameterCommand({ Name: '/gateway/keys/ops', Value: 'sk-ops', Type: 'SecureString' }));
+    const tables = await createTables(moto, ofType('AWS::DynamoDB::Table'));
+    const environment = resolveEnvironment(fn.Properties.Environment.Variables, { [secretId]: created.ARN!, ...tables });
+    expect(Object.keys(environment).sort()).toEqual(
+      ['API_KEYS_DOCUMENT', 'DEFAULT_EMBEDDING_MODEL', 'DEFAULT_MODEL', 'GATEWAY_NAME', 'LIMITS_TABLE_NAME', 'RESPONSES_TABLE_NAME']);
+    // Three requests must fall in one UTC minute, the limit's window.
+    const second = new Date().getUTCSeconds();
+    if (second > 50) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
+    const saved = { ...process.env };
+    const lines: string[] = [];
+    const write = process.stdout.write;
+    Object.assign(process.env, awsEnvironment, environment);
+    try {
+      // WHEN the function runs with that environment
+      const handler = loadHandler(directory, fn);
+      // The proxy writes its usage metrics to stdout, as Lambda hands stdout to CloudWatch Logs.
+      process.stdout.write = ((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      }) as typeof process.stdout.write;
+      const client = (apiKey: string) => new OpenAI({ baseURL: 'http://gateway.example/api/v1', apiKey, maxRetries: 0, fetch: albFetch(handler) });
+      const chat = (apiKey: string, model: string) => client(apiKey).chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+
+      // THEN each key opens the API with its own value, for its own models only
+      expect((await chat('sk-search', 'amazon.nova-lite-v1:0')).choices[0].message.content).toBe('hi');
+      expect(await chat('sk-ops', 'amazon.nova-lite-v1:0').catch((e) => e)).toBeInstanceOf(OpenAI.PermissionDeniedError);
+      expect((await client('sk-ops').embeddings.create({ model: 'amazon.titan-embed-text-v2:0', input: 'hi' })).data).toHaveLength(1);
+      expect(await client('sk-wrong').models.list().catch((e) => e)).toBeInstanceOf(OpenAI.AuthenticationError);
+      // AND the limited key gets its second request, then a 429, counted in the limits table
+      await chat('sk-search', 'amazon.nova-lite-v1:0');
+      const limited = await chat('sk-search', 'amazon.nova-lite-v1:0').catch((e) => e);
+      expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
+      expect(limited.code).toBe('rate_limit_exceeded');
+      const counters = await new DynamoDBClient(moto.clientConfig).send(new ScanCommand({ TableName: environment.LIMITS_TABLE_NAME }));
+      expect(JSON.stringify(counters.Items)).toContain('search-team');
+      // AND its usage metrics carry the Gateway dimension the dashboard and alarms search for
+      const metrics = lines.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+      expect(metrics.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(metrics.map((m) => m.Gateway))).toEqual(new Set([`${STACK_NAME}-Gateway`]));
+      expect(new Set(metrics.map((m) => m.KeyName))).toEqual(new Set(['search-team', 'ops']));
+      expect(metrics.some((m) => m.KeyName === 'search-team' && m.Throttled === 1)).toBe(true);
+    } finally {
+      process.stdout.write = write;
+      process.env = saved;
+    }
+  });
+
   test('Fargate: the staged container context runs with the task environment and reads an SSM key', async () => {
     // GIVEN a synthesized Fargate gateway reading its key from a hierarchical SSM parameter
     const { ofType, imageContext } = synthesize({
@@ -139,7 +237,8 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
     const [[, task]] = ofType('AWS::ECS::TaskDefinition');
     const container = task.Properties.ContainerDefinitions[0];
     const environment = resolveEnvironment(
-      Object.fromEntries(container.Environment.map((v: { Name: string; Value: unknown }) => [v.Name, v.Value])), {});
+      Object.fromEntries(container.Environment.map((v: { Name: string; Value: unknown }) => [v.Name, v.Value])),
+      await createTables(moto, ofType('AWS::DynamoDB::Table')));
     const context = imageContext();
     // The image runs `node server.js` from its build context (see its Dockerfile).
     expect(readFileSync(join(context, 'Dockerfile'), 'utf8')).toMatch(/CMD \["node", "server\.js"\]/);

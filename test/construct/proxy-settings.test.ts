@@ -59,6 +59,8 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
         Environment: [
           { Name: 'LOG_LEVEL', Value: 'warn' },
           { Name: 'API_KEY_SECRET_ARN', Value: Match.anyValue() },
+          { Name: 'RESPONSES_TABLE_NAME', Value: { Ref: Match.stringLikeRegexp('^GatewayTablesResponses') } },
+          { Name: 'GATEWAY_NAME', Value: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, 'Gateway']] } },
           { Name: 'DEFAULT_MODEL', Value: 'amazon.nova-pro-v1:0' },
           { Name: 'DEFAULT_EMBEDDING_MODEL', Value: GatewayDefaults.EMBEDDING_MODEL },
           { Name: 'PORT', Value: '8080' },
@@ -71,7 +73,7 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
     [{ defaultModel: '' }, 'defaultModel: must not be empty; received ""; name a Bedrock model id or omit it to use the GatewayDefaults model'],
     [{ defaultEmbeddingModel: ' ' }, 'defaultEmbeddingModel: must not be empty; received " "; name a Bedrock model id or omit it to use the GatewayDefaults model'],
     [{ environment: { DEFAULT_MODEL: 'x', PORT: '1' } },
-      'environment: sets variables the construct manages; received DEFAULT_MODEL, PORT; use the apiKey, defaultModel, defaultEmbeddingModel or compute props instead'],
+      'environment: sets variables the construct manages; received DEFAULT_MODEL, PORT; use the apiKey, keys, keysDocument, storeResponses, defaultModel, defaultEmbeddingModel or compute props instead'],
     [{ environment: { API_KEY: 'sk-123' } },
       'environment: API_KEY would put the key in plain text in the function or task configuration; received API_KEY; store the key in Secrets Manager or SSM Parameter Store and pass it with the apiKey prop'],
     [{ environment: { API_ROUTE_PREFIX: 'v1/' } },

@@ -70,7 +70,26 @@ export function proxyRoleStatements(template: Template): unknown[] {
   return policies[0].Properties.PolicyDocument.Statement;
 }
 
+/** The statements of the proxy's policy about its keys: not logs, Bedrock or tables. */
+export function proxyKeyStatements(template: Template): unknown[] {
+  return proxyRoleStatements(template).filter((s) => !/^(logs|bedrock|dynamodb):/.test(String([(s as { Action: string | string[] }).Action].flat()[0])));
+}
+
 /** `arn:<partition>:<rest>` as CloudFormation renders an ARN built from pseudo parameters. */
 export function cfnArn(...parts: unknown[]): unknown {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] };
+}
+
+/** A `Ref` or `Fn::GetAtt` inside a CloudFormation value. */
+export type CfnReference = { readonly 'Ref'?: string; readonly 'Fn::GetAtt'?: [string, string] };
+
+/**
+ * A CloudFormation string value (a literal or an `Fn::Join`, nested or not) as one string, with each
+ * reference replaced by `reference(node)`: what the deployment would put there, or a placeholder.
+ */
+export function joinCfnString(value: unknown, reference: (node: CfnReference) => string): string {
+  if (typeof value === 'string') return value;
+  const joined = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (joined) return joined[1].map((part) => joinCfnString(part, reference)).join(joined[0]);
+  return reference(value as CfnReference);
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   CloudFormationClient, CreateStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand, Parameter, StackResource,
 } from '@aws-sdk/client-cloudformation';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSubnetCommand, CreateVpcCommand, DescribeInternetGatewaysCommand, DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
@@ -46,6 +47,7 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
   let ec2: EC2Client;
   let elb: ElasticLoadBalancingV2Client;
   let secretArn: string;
+  let keysDocumentArn: string;
   const parameterName = '/bedrock-gateway/api-key';
   const network = { vpcId: '', lbSubnets: [] as string[], computeSubnets: [] as string[] };
 
@@ -61,6 +63,15 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
       Name: 'bedrock-gateway-key', SecretString: JSON.stringify({ api_key: 'sk-test-key' }),
     }))).ARN!;
     await new SSMClient(moto.clientConfig).send(new PutParameterCommand({ Name: parameterName, Type: 'SecureString', Value: 'sk-test-key' }));
+    // Or a keys document, whose entries reference per-key secrets under the KeySecretsNamePrefix default.
+    const secrets = new SecretsManagerClient(moto.clientConfig);
+    const teamSecretArn = (await secrets.send(new CreateSecretCommand({
+      Name: 'bedrock-gateway/keys/search-team', SecretString: JSON.stringify({ api_key: 'sk-search-team' }),
+    }))).ARN!;
+    keysDocumentArn = (await secrets.send(new CreateSecretCommand({
+      Name: 'bedrock-gateway-keys',
+      SecretString: JSON.stringify({ keys: [{ name: 'search-team', secretArn: teamSecretArn, limits: { requestsPerMinute: 60 } }] }),
+    }))).ARN!;
 
     // The published code bucket of the region, holding the staged zip.
     const s3 = new S3Client({ ...moto.clientConfig, forcePathStyle: true });
@@ -87,6 +98,7 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
     const values: { [name: string]: string } = {
       ApiKeySecretArn: secretArn,
       ApiKeyParameterName: parameterName,
+      KeysDocumentSecretArn: keysDocumentArn,
       LoadBalancerScheme: variant.apiKey === 'ssm' ? 'internal' : 'internet-facing',
       DefaultModel: 'us.anthropic.claude-sonnet-4-20250514-v1:0',
       AllowedIngressCidr: '10.0.0.0/8',
@@ -111,6 +123,12 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks![0];
     const resources = (await cfn.send(new DescribeStackResourcesCommand({ StackName: stackName }))).StackResources!;
     return { stack, resources, physicalId: (type: string) => resources.filter((r) => r.ResourceType === type).map((r) => r.PhysicalResourceId!) };
+  }
+
+  /** Where the proxy is told its key or keys document lives. */
+  function keyEnvironment(variant: TemplateVariant): { [name: string]: string } {
+    if (variant.apiKey === 'keys') return { API_KEYS_SECRET_ARN: keysDocumentArn };
+    return variant.apiKey === 'secret' ? { API_KEY_SECRET_ARN: secretArn } : { API_KEY_PARAM_NAME: parameterName };
   }
 
   const vpcIds = async () => (await ec2.send(new DescribeVpcsCommand({}))).Vpcs!.map((v) => v.VpcId).sort();
@@ -146,13 +164,29 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
     const [lbSecurityGroup] = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: lb.SecurityGroups }))).SecurityGroups!;
     expect(lbSecurityGroup.IpPermissions!.map((p) => [p.FromPort, p.IpRanges?.map((r) => r.CidrIp)])).toEqual([[80, ['10.0.0.0/8']]]);
 
+    // The tables: responses always, limits with a keys document. moto's CloudFormation creates them with their key
+    // schema and billing mode but leaves out TTL and point-in-time recovery: template-checks.test.ts covers those.
+    const tables = physicalId('AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(variant.apiKey === 'keys' ? 2 : 1);
+    const dynamodb = new DynamoDBClient(moto.clientConfig);
+    for (const table of tables) {
+      const { Table: description } = await dynamodb.send(new DescribeTableCommand({ TableName: table }));
+      expect([description!.KeySchema, description!.BillingModeSummary?.BillingMode])
+        .toEqual([[{ AttributeName: 'pk', KeyType: 'HASH' }], 'PAY_PER_REQUEST']);
+    }
+    const tableEnvironment = variant.apiKey === 'keys'
+      ? { LIMITS_TABLE_NAME: expect.stringMatching(/Limits/), RESPONSES_TABLE_NAME: expect.stringMatching(/Responses/) }
+      : { RESPONSES_TABLE_NAME: tables[0] };
+    expect(tables).toEqual(expect.arrayContaining(Object.values(tableEnvironment).filter((v) => typeof v === 'string')));
+
     if (variant.compute === 'lambda') {
       expect(targetGroup.TargetType).toBe('lambda');
       const [functionName] = physicalId('AWS::Lambda::Function');
       const fn = await new LambdaClient(moto.clientConfig).send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
       expect([fn.Runtime, fn.Handler]).toEqual(['nodejs24.x', 'index.handler']);
       expect(fn.Environment!.Variables).toMatchObject({
-        ...(variant.apiKey === 'secret' ? { API_KEY_SECRET_ARN: secretArn } : { API_KEY_PARAM_NAME: parameterName }),
+        ...keyEnvironment(variant),
+        ...tableEnvironment,
         DEFAULT_MODEL: 'us.anthropic.claude-sonnet-4-20250514-v1:0',
         // The parameter's default: the construct's default embedding model.
         DEFAULT_EMBEDDING_MODEL: GatewayDefaults.EMBEDDING_MODEL,
@@ -169,7 +203,7 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
       const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: service.taskDefinition }));
       expect(taskDefinition!.containerDefinitions![0]).toMatchObject({ image: IMAGE_URI, portMappings: [{ containerPort: 8080 }] });
       expect(taskDefinition!.containerDefinitions![0].environment).toEqual(expect.arrayContaining([
-        variant.apiKey === 'secret' ? { name: 'API_KEY_SECRET_ARN', value: secretArn } : { name: 'API_KEY_PARAM_NAME', value: parameterName },
+        ...Object.entries({ ...keyEnvironment(variant), ...tableEnvironment }).map(([variable, value]) => ({ name: variable, value })),
         { name: 'DEFAULT_MODEL', value: 'us.anthropic.claude-sonnet-4-20250514-v1:0' },
       ]));
     }

@@ -35,6 +35,14 @@ const CASES: { [parameter: string]: { good: string[]; bad: string[] } } = {
       'arn:aws:secretsmanager:us-east-1:1234:secret:key-AbCdEf',
     ],
   },
+  KeysDocumentSecretArn: {
+    good: ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:bedrock-gateway-keys-AbCdEf'],
+    bad: ['', 'bedrock-gateway-keys', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:bedrock-gateway-keys'],
+  },
+  KeySecretsNamePrefix: {
+    good: ['bedrock-gateway/keys/', 'team-', 'a'],
+    bad: ['', '/', '/bedrock-gateway/keys/', 'keys*', 'my keys/'],
+  },
   ApiKeyParameterName: {
     good: ['/bedrock-gateway/api-key', 'BedrockGatewayApiKey', 'team.gateway_key-1'],
     bad: ['', '/bedrock-gateway/', 'bedrock gateway key', '//double', 'arn:aws:ssm:us-east-1:123456789012:parameter/key', 'key$'],

@@ -10,6 +10,13 @@ let synthesized: SynthesizedTemplates;
 beforeAll(() => { synthesized = synthesizeToTempDir(); });
 afterAll(() => synthesized?.remove());
 
+/** The parameters that say where the key (or the keys document) lives, per key store. */
+const KEY_PARAMETERS = {
+  secret: ['ApiKeySecretArn'],
+  ssm: ['ApiKeyParameterName'],
+  keys: ['KeysDocumentSecretArn', 'KeySecretsNamePrefix'],
+};
+
 const resourcesOfType = (name: string, type: string) =>
   Object.entries(synthesized.template(name).Resources).filter(([, r]) => r.Type === type);
 
@@ -53,7 +60,7 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
   test('asks for exactly the parameters of its variant, each in a labelled console section', () => {
     const template = synthesized.template(name);
     const expected = [
-      variant.apiKey === 'secret' ? 'ApiKeySecretArn' : 'ApiKeyParameterName',
+      ...KEY_PARAMETERS[variant.apiKey],
       'DefaultModel', 'DefaultEmbeddingModel', 'LoadBalancerScheme', 'AllowedIngressCidr', 'CertificateArn',
       ...(variant.network === 'existing-vpc' ? ['VpcId', 'LoadBalancerSubnetIds'] : []),
       ...(variant.network === 'existing-vpc' && variant.compute === 'fargate' ? ['ComputeSubnetIds', 'AssignPublicIp'] : []),
@@ -90,6 +97,38 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
         },
       ]));
       expect(JSON.stringify(synthesized.template(name))).not.toContain('AssetBucketPrefix');
+    }
+  });
+
+  test(variant.apiKey === 'keys'
+    ? 'keeps limit counters and stored responses in tables, reads the keys document and the secrets under the prefix, and has a dashboard'
+    : 'keeps stored responses in a table, and has no dashboard', () => {
+    const tables = resourcesOfType(name, 'AWS::DynamoDB::Table');
+    expect(tables.map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(
+      variant.apiKey === 'keys' ? ['GatewayTablesLimits', 'GatewayTablesResponses'] : ['GatewayTablesResponses']);
+    for (const [, table] of tables) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+      expect((table as { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
+    }
+    expect(resourcesOfType(name, 'AWS::CloudWatch::Dashboard')).toHaveLength(variant.apiKey === 'keys' ? 1 : 0);
+    if (variant.apiKey === 'keys') {
+      const statements = resourcesOfType(name, 'AWS::IAM::Policy')
+        .filter(([id]) => /^Gateway(LambdaRole|FargateTaskDefinitionTaskRole)/.test(id))
+        .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+      expect(statements).toEqual(expect.arrayContaining([
+        { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: 'KeysDocumentSecretArn' } },
+        {
+          Sid: 'ReadKeySecrets',
+          Action: 'secretsmanager:GetSecretValue',
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:', { Ref: 'KeySecretsNamePrefix' }, '*']] },
+        },
+      ]));
     }
   });
 
