@@ -43,6 +43,6 @@ function headerValue(event: APIGatewayRequestAuthorizerEvent, name: string): str
 
 /** `arn:…:execute-api:region:account:api/stage/METHOD/path` → `arn:…:execute-api:region:account:api/stage/*`. */
 function stageArn(methodArn: string): string {
-  const [arnPrefix, apiId, stage] = methodArn.split('/');
-  return `${arnPrefix}/${apiId}/${stage}/*`;
+  const [api, stage] = methodArn.split('/');
+  return `${api}/${stage}/*`;
 }
