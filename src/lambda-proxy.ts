@@ -11,15 +11,18 @@ import { LambdaComputeOptions } from './compute-options';
 import { acknowledgeLambdaNetworkInterfaces } from './nag';
 import { propError } from './validation';
 
-/** Directory of the bundled Lambda entry point (`index.handler`), from `src/` and from `lib/`. */
+/** Directory of the bundled Lambda entry point for the load balancer (`index.handler`), from `src/` and from `lib/`. */
 const LAMBDA_ASSET = path.join(__dirname, '..', 'assets', 'lambda');
+
+/** Directory of the bundled streaming entry point for API Gateway (`index.handler`). */
+const STREAMING_ASSET = path.join(__dirname, '..', 'assets', 'lambda-streaming');
 
 /** The function's settings and where it runs; without `subnets` it runs outside the VPC. */
 export interface LambdaProxyProps extends LambdaComputeOptions, ComputeContext {}
 
 /**
- * The proxy as an arm64 Lambda function, the target of the load balancer's listener. It runs outside
- * the VPC (the load balancer invokes it through the Lambda API) unless subnets are given.
+ * The proxy as an arm64 Lambda function, the target of the load balancer's listener or, without a listener, the
+ * streaming integration of API Gateway. It runs outside the VPC (it is invoked through the Lambda API) unless subnets are given.
  */
 export class LambdaProxy extends Construct {
   public readonly function: lambda.Function;
@@ -31,7 +34,7 @@ export class LambdaProxy extends Construct {
     const memorySize = props.memorySize ?? 1024;
     const timeout = props.timeout ?? Duration.seconds(600);
     validate(memorySize, timeout, props.reservedConcurrentExecutions);
-    validateSubnets(props.subnets);
+    validateSubnets(props.subnets, props.vpc);
 
     const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
     // Own role with write access to its own log group only, instead of AWSLambdaBasicExecutionRole.
@@ -58,7 +61,7 @@ export class LambdaProxy extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(LAMBDA_ASSET),
+      code: lambda.Code.fromAsset(props.listener ? LAMBDA_ASSET : STREAMING_ASSET),
       memorySize,
       timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
@@ -68,13 +71,17 @@ export class LambdaProxy extends Construct {
       environment: props.environment,
     });
 
-    props.listener.addTargets('Lambda', {
+    props.listener?.addTargets('Lambda', {
       targets: [new targets.LambdaTarget(this.function)],
     });
   }
 }
 
-function validateSubnets(subnets: ec2.SubnetSelection | undefined): void {
+function validateSubnets(subnets: ec2.SubnetSelection | undefined, vpc: ec2.IVpc | undefined): void {
+  if (subnets && !vpc) {
+    throw propError('computeSubnets', 'places the function in a VPC, and with the API Gateway front door none is created', 'no vpc',
+      'pass the vpc whose subnets you chose, or omit computeSubnets to run the function outside any VPC');
+  }
   if (subnets?.subnetType === ec2.SubnetType.PUBLIC) {
     throw propError('computeSubnets', 'a Lambda function gets no public IP, so in public subnets it cannot reach Bedrock', 'subnetType Public',
       'choose private subnets with a NAT gateway or VPC endpoints, or omit computeSubnets to run the function outside the VPC');

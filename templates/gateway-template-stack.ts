@@ -50,16 +50,16 @@ export class GatewayTemplateStack extends Stack {
     });
 
     // An internal load balancer may sit in public subnets too: it then gets private addresses only.
-    (gateway.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme.valueAsString;
+    (gateway.loadBalancer!.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme.valueAsString;
     if (gateway.service) allowPullFromAccountRepositories(gateway.service);
     if (params.assignPublicIp) {
       const service = gateway.service!.node.defaultChild as ecs.CfnService;
       service.addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp', params.assignPublicIp.valueAsString);
     }
     const hasCertificate = makeCertificateOptional(this, params.certificateArn, {
-      loadBalancer: gateway.loadBalancer,
-      listener: gateway.listener,
-      securityGroup: gateway.loadBalancerSecurityGroup,
+      loadBalancer: gateway.loadBalancer!,
+      listener: gateway.listener!,
+      securityGroup: gateway.loadBalancerSecurityGroup!,
     });
 
     // The gateway's output names the HTTPS URL it was built with; plain HTTP when no certificate is given.
