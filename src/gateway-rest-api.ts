@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import * as path from 'node:path';
 import { Aws, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -11,11 +10,9 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ApiGatewayFrontDoorOptions, EdgeLimits } from './front-door';
 import { addOpenAIGatewayResponses } from './gateway-responses';
+import { LAMBDA_ASSET } from './lambda-proxy';
 import { acknowledgeRestApi } from './nag';
 import { propError } from './validation';
-
-/** Directory of the bundled authorizer entry point (`index.handler`), from `src/` and from `lib/`. */
-const AUTHORIZER_ASSET = path.join(__dirname, '..', 'assets', 'authorizer');
 
 /** Stage of the API: the first segment of the default URL's path. */
 const STAGE_NAME = 'v1';
@@ -88,6 +85,8 @@ export class GatewayRestApi extends Construct {
         throttlingBurstLimit: props.throttlingBurstLimit ?? 200,
       },
     });
+    // The gateway's own ApiBaseUrl output names the URL clients use; the stage URL output would only repeat part of it.
+    this.api.node.tryRemoveChild('Endpoint');
     addOpenAIGatewayResponses(this.api);
     this.api.root.addProxy({ anyMethod: true });
     this.createUsagePlans(props, planKeys);
@@ -132,8 +131,8 @@ export class GatewayRestApi extends Construct {
       description: 'Bedrock Access Gateway: checks the Bearer API key and names its usage plan',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(AUTHORIZER_ASSET),
+      handler: 'authorizer.handler',
+      code: lambda.Code.fromAsset(LAMBDA_ASSET),
       memorySize: 256,
       timeout: Duration.seconds(10),
       role,

@@ -11,11 +11,11 @@ import { LambdaComputeOptions } from './compute-options';
 import { acknowledgeLambdaNetworkInterfaces } from './nag';
 import { propError } from './validation';
 
-/** Directory of the bundled Lambda entry point for the load balancer (`index.handler`), from `src/` and from `lib/`. */
-const LAMBDA_ASSET = path.join(__dirname, '..', 'assets', 'lambda');
-
-/** Directory of the bundled streaming entry point for API Gateway (`index.handler`). */
-const STREAMING_ASSET = path.join(__dirname, '..', 'assets', 'lambda-streaming');
+/**
+ * Directory of the bundled Lambda entry points, from `src/` and from `lib/`: `index.handler` for the load balancer,
+ * `streaming.handler` for API Gateway (and `authorizer.handler`, the API Gateway authorizer).
+ */
+export const LAMBDA_ASSET = path.join(__dirname, '..', 'assets', 'lambda');
 
 /** The function's settings and where it runs; without `subnets` it runs outside the VPC. */
 export interface LambdaProxyProps extends LambdaComputeOptions, ComputeContext {}
@@ -60,8 +60,8 @@ export class LambdaProxy extends Construct {
       description: 'Bedrock Access Gateway: OpenAI-compatible API for Amazon Bedrock',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(props.listener ? LAMBDA_ASSET : STREAMING_ASSET),
+      handler: props.listener ? 'index.handler' : 'streaming.handler',
+      code: lambda.Code.fromAsset(LAMBDA_ASSET),
       memorySize,
       timeout,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,

@@ -1,10 +1,10 @@
-import { CfnOutput, CfnRule, Fn, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnRule, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../src';
+import { ApiKeySource, BedrockAccessGateway, GatewayCompute, GatewayFrontDoor } from '../src';
 import { BootstraplessSynthesizer } from './bootstrapless-synthesizer';
 import { consoleInterface } from './console-interface';
 import { allowPullFromAccountRepositories } from './image-pull';
@@ -33,43 +33,59 @@ export class GatewayTemplateStack extends Stack {
     this.synthesizer = synthesizer;
 
     const params = declareParameters(this, variant, defaults);
-    const gateway = new BedrockAccessGateway(this, 'Gateway', {
-      ...network(this, params),
-      compute: variant.compute === 'lambda'
-        ? GatewayCompute.lambda()
-        : GatewayCompute.fargate({ image: ecs.ContainerImage.fromRegistry(params.containerImageUri!.valueAsString) }),
-      apiKey: params.apiKeySecretArn
-        ? ApiKeySource.fromSecretArn(params.apiKeySecretArn.valueAsString)
-        : ApiKeySource.fromSsmParameterName(params.apiKeyParameterName!.valueAsString),
-      defaultModel: params.defaultModel.valueAsString,
-      defaultEmbeddingModel: params.defaultEmbeddingModel.valueAsString,
-      ingressPeers: [ec2.Peer.ipv4(params.allowedIngressCidr.valueAsString)],
-      // Built internet-facing with a certificate; the scheme and the certificate are then left to the parameters.
-      internetFacing: true,
-      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', params.certificateArn.valueAsString),
-    });
-
-    // An internal load balancer may sit in public subnets too: it then gets private addresses only.
-    (gateway.loadBalancer!.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme.valueAsString;
-    if (gateway.service) allowPullFromAccountRepositories(gateway.service);
-    if (params.assignPublicIp) {
-      const service = gateway.service!.node.defaultChild as ecs.CfnService;
-      service.addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp', params.assignPublicIp.valueAsString);
-    }
-    const hasCertificate = makeCertificateOptional(this, params.certificateArn, {
-      loadBalancer: gateway.loadBalancer!,
-      listener: gateway.listener!,
-      securityGroup: gateway.loadBalancerSecurityGroup!,
-    });
-
-    // The gateway's output names the HTTPS URL it was built with; plain HTTP when no certificate is given.
-    const apiBaseUrl = gateway.node.findChild('ApiBaseUrl') as CfnOutput;
-    apiBaseUrl.overrideLogicalId('ApiBaseUrl');
-    apiBaseUrl.value = Fn.conditionIf(hasCertificate.logicalId, gateway.apiBaseUrl, gateway.apiBaseUrl.replace(/^https:/, 'http:')).toString();
+    const apiKey = params.apiKeySecretArn
+      ? ApiKeySource.fromSecretArn(params.apiKeySecretArn.valueAsString)
+      : ApiKeySource.fromSsmParameterName(params.apiKeyParameterName!.valueAsString);
+    const gateway = variant.frontDoor === 'api-gateway'
+      ? new BedrockAccessGateway(this, 'Gateway', {
+        frontDoor: GatewayFrontDoor.apiGateway(),
+        // The longest answer an API Gateway stream may take.
+        compute: GatewayCompute.lambda({ timeout: Duration.minutes(15) }),
+        apiKey,
+        defaultModel: params.defaultModel.valueAsString,
+        defaultEmbeddingModel: params.defaultEmbeddingModel.valueAsString,
+      })
+      : loadBalancerGateway(this, variant, params, apiKey);
+    (gateway.node.findChild('ApiBaseUrl') as CfnOutput).overrideLogicalId('ApiBaseUrl');
     // The key's secret is the ApiKeySecretArn parameter itself: an output would only echo it, under a hashed name.
     gateway.node.tryRemoveChild('ApiKeySecretArn');
     this.templateOptions.metadata = { 'AWS::CloudFormation::Interface': consoleInterface(this) };
   }
+}
+
+/** The gateway behind a load balancer whose scheme, client range and certificate come from the parameters. */
+function loadBalancerGateway(stack: Stack, variant: TemplateVariant, params: TemplateParameters, apiKey: ApiKeySource): BedrockAccessGateway {
+  const gateway = new BedrockAccessGateway(stack, 'Gateway', {
+    ...network(stack, params),
+    compute: variant.compute === 'lambda'
+      ? GatewayCompute.lambda()
+      : GatewayCompute.fargate({ image: ecs.ContainerImage.fromRegistry(params.containerImageUri!.valueAsString) }),
+    apiKey,
+    defaultModel: params.defaultModel.valueAsString,
+    defaultEmbeddingModel: params.defaultEmbeddingModel.valueAsString,
+    ingressPeers: [ec2.Peer.ipv4(params.allowedIngressCidr!.valueAsString)],
+    // Built internet-facing with a certificate; the scheme and the certificate are then left to the parameters.
+    internetFacing: true,
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', params.certificateArn!.valueAsString),
+  });
+
+  // An internal load balancer may sit in public subnets too: it then gets private addresses only.
+  (gateway.loadBalancer!.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme!.valueAsString;
+  if (gateway.service) allowPullFromAccountRepositories(gateway.service);
+  if (params.assignPublicIp) {
+    const service = gateway.service!.node.defaultChild as ecs.CfnService;
+    service.addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp', params.assignPublicIp.valueAsString);
+  }
+  const hasCertificate = makeCertificateOptional(stack, params.certificateArn!, {
+    loadBalancer: gateway.loadBalancer!,
+    listener: gateway.listener!,
+    securityGroup: gateway.loadBalancerSecurityGroup!,
+  });
+
+  // The gateway's output names the HTTPS URL it was built with; plain HTTP when no certificate is given.
+  const apiBaseUrl = gateway.node.findChild('ApiBaseUrl') as CfnOutput;
+  apiBaseUrl.value = Fn.conditionIf(hasCertificate.logicalId, gateway.apiBaseUrl, gateway.apiBaseUrl.replace(/^https:/, 'http:')).toString();
+  return gateway;
 }
 
 /** A new VPC (the construct's default), or the existing VPC and subnets from the parameters. */

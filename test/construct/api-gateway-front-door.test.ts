@@ -59,7 +59,8 @@ describe('BedrockAccessGateway with the API Gateway front door', () => {
       IdentitySource: 'method.request.header.Authorization',
       AuthorizerResultTtlInSeconds: 300,
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900, Description: Match.stringLikeRegexp('OpenAI-compatible') });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900, Handler: 'streaming.handler', Description: Match.stringLikeRegexp('OpenAI-compatible') });
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'authorizer.handler', Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     expect(stack.resolve(gateway.apiBaseUrl)).toEqual({
       'Fn::Join': ['', ['https://', { Ref: expect.stringMatching(/^GatewayApi/) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/v1/api/v1']],
     });
