@@ -10,8 +10,8 @@ import { ApiKeyVerifier } from '../../lambda/auth/api-key-verifier';
 import { authorize } from '../../lambda/auth/authorize';
 import { loadUsagePlanKeys, UsagePlanKeys } from '../../lambda/auth/usage-plan-keys';
 import { ConfigError, loadConfig } from '../../lambda/config';
-import { createApiKeyVerifier } from '../../lambda/create-deps';
 import { OpenAIError } from '../../lambda/errors';
+import { createApiKeyVerifier } from '../../lambda/keys/create-api-key-verifier';
 import { bundleProxyEntry } from '../../scripts/bundle-proxy';
 import { Moto, motoAvailable, startMoto } from '../support/moto';
 
@@ -102,6 +102,23 @@ describe.skipIf(!motoAvailable)('API Gateway authorizer against keys in Secrets 
     await ssm.send(new PutParameterCommand({ Name: '/authz/deny', Value: 'sk-right', Type: 'SecureString', Overwrite: true }));
     const verifier = verifierFor({ API_KEY_PARAM_NAME: '/authz/deny' });
     await expect(authorize(authorizerEvent(headers), verifier, PLAN_KEYS)).rejects.toThrow(/^Unauthorized$/);
+  });
+
+  test('a keys document in a secret: each key allowed under its name and its plan; a disabled key is Unauthorized', async () => {
+    const document = {
+      keys: [
+        { name: 'team-a', key: 'sk-team-a' },
+        { name: 'team-b', key: 'sk-team-b' },
+        { name: 'gone', key: 'sk-gone', disabled: true },
+      ],
+    };
+    const { ARN } = await secrets.send(new CreateSecretCommand({ Name: 'authz/keys', SecretString: JSON.stringify(document) }));
+    const verifier = verifierFor({ API_KEYS_SECRET_ARN: ARN! });
+    const plans = loadUsagePlanKeys({ USAGE_PLAN_KEYS: '{"team-a":"plan-team-a-value-000000001"}', DEFAULT_USAGE_PLAN_KEY: 'default-plan-value-000001' });
+    const check = (key: string) => authorize(authorizerEvent({ Authorization: `Bearer ${key}` }), verifier, plans);
+    expect(await check('sk-team-a')).toEqual(allowed('team-a', 'plan-team-a-value-000000001'));
+    expect(await check('sk-team-b')).toEqual(allowed('team-b', 'default-plan-value-000001'));
+    await expect(check('sk-gone')).rejects.toThrow(/^Unauthorized$/);
   });
 
   test('an unreadable key store fails the authorizer (API Gateway answers 500) without naming the secret', async () => {
