@@ -3,13 +3,13 @@ import { Child, spawnNode } from './processes';
 import { freePort } from '../test/support/local-server';
 
 /** A minimal keep-alive HTTP client for chat completions, so the load generator spends little CPU on the gateway side. */
-export function gatewayClient(port: number, apiKey: string) {
+export function gatewayClient(port: number, apiKey: string, pathPrefix = '') {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   return (body: string, onData?: (chunk: Buffer) => void) => new Promise<void>((resolve, reject) => {
     const req = request({
       host: '127.0.0.1',
       port,
-      path: '/api/v1/chat/completions',
+      path: `${pathPrefix}/api/v1/chat/completions`,
       method: 'POST',
       agent,
       headers: { 'authorization': `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },

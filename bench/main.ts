@@ -4,8 +4,9 @@
  * run and the interleaved rounds per concurrency level (medians are reported).
  *
  * Measures non-streaming chat throughput and latency at concurrency 1/16/64, the first-chunk delay the gateway
- * adds to streams, bundle sizes, Lambda module init time, the gateway's peak RSS under load, and what a key's limits
- * cost (bench/limits.ts).
+ * adds to streams (the server, and the streaming Lambda entry point behind a local API Gateway stand-in at
+ * concurrency 1/16, bench/streaming-lambda.ts), bundle sizes, Lambda module init time, the gateway's peak RSS under
+ * load, and what a key's limits cost (bench/limits.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { gatewayClient, startGateway } from './gateway';
 import { limitsRows } from './limits';
 import { LoadResult, median, medianResult, percentile, runLoad } from './load';
 import { bundle, Child, peakRssMb, ROOT, spawnNode, waitForOutput } from './processes';
+import { firstChunkDelaysAt, startStreamingLambda, STREAMING_LAMBDA_CONCURRENCY, streamingLambdaRows } from './streaming-lambda';
 
 const MODEL = 'amazon.nova-lite-v1:0';
 const PROMPT = 'alpha beta gamma delta epsilon zeta eta theta';
@@ -32,13 +34,6 @@ const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 
 const converseInput = { modelId: MODEL, messages: [{ role: 'user' as const, content: [{ text: PROMPT }] }] };
 const chatBody = (stream: boolean) => JSON.stringify({ model: MODEL, stream, messages: [{ role: 'user', content: PROMPT }] });
-
-async function firstChunkDelays(measure: () => Promise<number>): Promise<number[]> {
-  for (let i = 0; i < 20; i++) await measure();
-  const samples: number[] = [];
-  for (let i = 0; i < STREAM_SAMPLES; i++) samples.push(await measure());
-  return samples.sort((a, b) => a - b);
-}
 
 function moduleInitMs(endpoint: string): { requireMs: number; firstInvokeMs: number } {
   const script = `
@@ -106,23 +101,37 @@ async function main(): Promise<void> {
     }
     const rss = peakRssMb(gateway.child.process.pid!);
 
-    const direct = await firstChunkDelays(async () => {
+    const directFirstChunk = async () => {
       const start = performance.now();
       let first = NaN;
       const out = await http1.send(new ConverseStreamCommand(converseInput));
       for await (const event of out.stream!) if (event.contentBlockDelta && Number.isNaN(first)) first = performance.now() - start;
       return first;
-    });
-    const gatewayFirst = await firstChunkDelays(async () => {
+    };
+    const gatewayFirstChunk = async (client: ReturnType<typeof gatewayClient>) => {
       const start = performance.now();
       let first = NaN;
       let seen = '';
-      await viaGateway(chatBody(true), (chunk) => {
+      await client(chatBody(true), (chunk) => {
         seen += chunk.toString('utf8');
         if (Number.isNaN(first) && seen.includes('alpha')) first = performance.now() - start;
       });
       return first;
-    });
+    };
+    const direct = await firstChunkDelaysAt(1, STREAM_SAMPLES, directFirstChunk);
+    const gatewayFirst = await firstChunkDelaysAt(1, STREAM_SAMPLES, () => gatewayFirstChunk(viaGateway));
+    // The streaming Lambda entry point: time to first chunk against a direct stream at the same concurrency.
+    const streamingLambda = await startStreamingLambda(endpoint, API_KEY);
+    children.push(streamingLambda.child);
+    const viaLambda = gatewayClient(streamingLambda.port, API_KEY, streamingLambda.stagePath);
+    const lambdaStreams = [];
+    for (const c of STREAMING_LAMBDA_CONCURRENCY) {
+      lambdaStreams.push({
+        c,
+        direct: await firstChunkDelaysAt(c, STREAM_SAMPLES, directFirstChunk),
+        lambda: await firstChunkDelaysAt(c, STREAM_SAMPLES, () => gatewayFirstChunk(viaLambda)),
+      });
+    }
     http1.destroy();
     http2.destroy();
 
@@ -144,6 +153,10 @@ async function main(): Promise<void> {
     console.log(row(['direct SDK', fmt(percentile(direct, 50), 2), fmt(percentile(direct, 99), 2)]));
     console.log(row(['through the gateway', fmt(percentile(gatewayFirst, 50), 2), fmt(percentile(gatewayFirst, 99), 2)]));
     console.log(row(['added by the gateway', fmt(percentile(gatewayFirst, 50) - percentile(direct, 50), 2), '']));
+    console.log(`\nStreaming Lambda entry point behind a local API Gateway stand-in (bundled, as deployed), time to first content chunk (${STREAM_SAMPLES} requests per level)\n`);
+    console.log(row(['concurrency', 'direct p50 ms', 'entry point p50 ms', 'added p50 ms', 'direct p99 ms', 'entry point p99 ms']));
+    console.log(row(['---:', '---:', '---:', '---:', '---:', '---:']));
+    for (const cells of streamingLambdaRows(lambdaStreams)) console.log(row(cells));
     console.log('\nFootprint\n');
     console.log(row(['measure', 'value']));
     console.log(row(['---', '---:']));

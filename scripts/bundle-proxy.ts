@@ -1,7 +1,11 @@
 /**
  * Bundles the proxy (lambda/) into assets/ so it ships inside the npm package:
- * - assets/lambda/index.js      Lambda entry point (handler `index.handler`)
- * - assets/container/server.js  long-running server for Fargate, with its Dockerfile beside it
+ * - assets/lambda/index.js       Lambda entry point for the load balancer (handler `index.handler`)
+ * - assets/lambda/streaming.js   Lambda entry point for API Gateway with response streaming (handler `streaming.handler`)
+ * - assets/lambda/authorizer.js  API Gateway Lambda authorizer (handler `authorizer.handler`)
+ * - assets/container/server.js   long-running server for Fargate, with its Dockerfile beside it
+ * The Lambda entry points share one directory, so every function of a gateway (and every one-click template) uses
+ * one code asset; a function loads only its own file.
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +16,8 @@ const root = join(__dirname, '..');
 /** The proxy's entry points and where their bundles go, relative to the output directory. */
 export const PROXY_ENTRIES = {
   lambda: { entry: 'lambda/lambda.ts', outfile: 'lambda/index.js' },
+  streaming: { entry: 'lambda/streaming.ts', outfile: 'lambda/streaming.js' },
+  authorizer: { entry: 'lambda/authorizer.ts', outfile: 'lambda/authorizer.js' },
   server: { entry: 'lambda/server.ts', outfile: 'container/server.js' },
 } as const;
 
@@ -70,8 +76,7 @@ export async function bundleProxyEntry(name: keyof typeof PROXY_ENTRIES, outdir:
 async function main(): Promise<void> {
   const assets = join(root, 'assets');
   rmSync(assets, { recursive: true, force: true });
-  await bundleProxyEntry('lambda', assets);
-  await bundleProxyEntry('server', assets);
+  for (const name of Object.keys(PROXY_ENTRIES) as (keyof typeof PROXY_ENTRIES)[]) await bundleProxyEntry(name, assets);
   mkdirSync(join(assets, 'container'), { recursive: true });
   copyFileSync(join(root, 'lambda', 'Dockerfile'), join(assets, 'container', 'Dockerfile'));
 }

@@ -1,4 +1,5 @@
 import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -13,11 +14,13 @@ import { Construct } from 'constructs';
 import { ApiKeySource } from './api-key-source';
 import { bedrockPolicyStatements, bedrockWildcardFindings, validateAllowedModels } from './bedrock-policy';
 import { GatewayCompute } from './compute';
+import { GatewayFrontDoor } from './front-door';
 import { GatewayAlarmOptions } from './gateway-alarm-options';
 import { GatewayDefaults } from './gateway-defaults';
 import { GatewayKey } from './gateway-key';
 import { bindKeys } from './gateway-keys';
 import { GatewayMonitoring } from './gateway-monitoring';
+import { GatewayRestApi } from './gateway-rest-api';
 import { GatewayTables } from './gateway-tables';
 import { guardrailPolicyStatement, validateGuardrails } from './guardrail-policy';
 import { KeysDocument } from './keys-document';
@@ -68,6 +71,13 @@ export interface BedrockAccessGatewayProps {
    * @default GatewayCompute.lambda()
    */
   readonly compute?: GatewayCompute;
+
+  /**
+   * How clients reach the proxy: an Application Load Balancer, or API Gateway (Lambda compute only) with
+   * response streaming, a Lambda authorizer and usage plans per key.
+   * @default GatewayFrontDoor.loadBalancer()
+   */
+  readonly frontDoor?: GatewayFrontDoor;
 
   /**
    * Where the API key lives. Clients send it as `Authorization: Bearer <key>`.
@@ -208,17 +218,23 @@ export interface BedrockAccessGatewayProps {
  * Point any OpenAI SDK at `apiBaseUrl` with the API key and it talks to Bedrock unchanged.
  */
 export class BedrockAccessGateway extends Construct {
-  /** The VPC of the load balancer. */
-  public readonly vpc: ec2.IVpc;
+  /** The VPC of the load balancer; with the API Gateway front door, the `vpc` prop if given. */
+  public readonly vpc?: ec2.IVpc;
 
-  /** The Application Load Balancer clients connect to. */
-  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The Application Load Balancer clients connect to, with the load balancer front door. */
+  public readonly loadBalancer?: elbv2.ApplicationLoadBalancer;
 
-  /** The listener that forwards to the proxy (HTTPS when a certificate is given, else HTTP). */
-  public readonly listener: elbv2.ApplicationListener;
+  /** The listener that forwards to the proxy (HTTPS when a certificate is given, else HTTP), with the load balancer front door. */
+  public readonly listener?: elbv2.ApplicationListener;
 
-  /** The load balancer's security group; add ingress rules here to admit more clients. */
-  public readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+  /** The load balancer's security group; add ingress rules here to admit more clients. With the load balancer front door. */
+  public readonly loadBalancerSecurityGroup?: ec2.ISecurityGroup;
+
+  /** The REST API clients connect to, with the API Gateway front door. */
+  public readonly restApi?: apigateway.RestApi;
+
+  /** The function of the API Gateway authorizer that checks Bearer keys, with the API Gateway front door. */
+  public readonly authorizerFunction?: lambda.Function;
 
   /** The proxy's function, with Lambda compute. */
   public readonly function?: lambda.Function;
@@ -252,7 +268,11 @@ export class BedrockAccessGateway extends Construct {
 
   private readonly keySecrets: { [name: string]: secretsmanager.ISecret };
 
-  /** Base URL for OpenAI clients: `http(s)://<load balancer or domain>/api/v1`, or `environment.API_ROUTE_PREFIX` in place of `/api/v1`. */
+  /**
+   * Base URL for OpenAI clients: `http(s)://<load balancer or domain>/api/v1`, with API Gateway
+   * `https://<api>.execute-api.<region>.amazonaws.com/v1/api/v1` or `https://<domain>/api/v1`; `environment.API_ROUTE_PREFIX`
+   * in place of `/api/v1` when set.
+   */
   public readonly apiBaseUrl: string;
 
   /** The identity the proxy runs as; grant it access to more resources if your settings need it. */
@@ -269,20 +289,22 @@ export class BedrockAccessGateway extends Construct {
       defaultModel: props.defaultModel ?? GatewayDefaults.CHAT_MODEL,
       defaultEmbeddingModel: props.defaultEmbeddingModel ?? GatewayDefaults.EMBEDDING_MODEL,
     };
+    const apiGateway = (props.frontDoor ?? GatewayFrontDoor.loadBalancer())._apiGateway;
     validateProps(props, models, idleTimeout, extraEnvironment);
 
-    this.vpc = props.vpc ?? createVpc(this, internetFacing, logRetention);
-    const lb = new GatewayLoadBalancer(this, 'LoadBalancer', {
-      vpc: this.vpc,
-      subnets: loadBalancerSubnets(this.vpc, internetFacing, props.loadBalancerSubnets),
+    // The API Gateway front door needs no VPC and no load balancer.
+    this.vpc = apiGateway ? props.vpc : props.vpc ?? createVpc(this, internetFacing, logRetention);
+    const lb = apiGateway ? undefined : new GatewayLoadBalancer(this, 'LoadBalancer', {
+      vpc: this.vpc!,
+      subnets: loadBalancerSubnets(this.vpc!, internetFacing, props.loadBalancerSubnets),
       internetFacing,
       certificate: props.certificate,
       ingressPeers: props.ingressPeers ?? [ec2.Peer.anyIpv4()],
       idleTimeout,
     });
-    this.loadBalancer = lb.loadBalancer;
-    this.listener = lb.listener;
-    this.loadBalancerSecurityGroup = lb.securityGroup;
+    this.loadBalancer = lb?.loadBalancer;
+    this.listener = lb?.listener;
+    this.loadBalancerSecurityGroup = lb?.securityGroup;
 
     const keys = bindKeys(this, props);
     this.apiKeySecret = keys.single?.secret;
@@ -297,20 +319,15 @@ export class BedrockAccessGateway extends Construct {
     this.responsesTable = tables.responsesTable;
     this.gatewayName = Fn.join('-', [Aws.STACK_NAME, this.node.id]);
 
-    const built = compute._bind(this, {
-      vpc: this.vpc,
-      subnets: props.computeSubnets,
-      listener: this.listener,
-      environment: {
-        ...extraEnvironment,
-        ...keys.environment,
-        ...tables.environment,
-        GATEWAY_NAME: this.gatewayName,
-        DEFAULT_MODEL: models.defaultModel,
-        DEFAULT_EMBEDDING_MODEL: models.defaultEmbeddingModel,
-      },
-      logRetention,
-    });
+    const environment = {
+      ...extraEnvironment,
+      ...keys.environment,
+      ...tables.environment,
+      GATEWAY_NAME: this.gatewayName,
+      DEFAULT_MODEL: models.defaultModel,
+      DEFAULT_EMBEDDING_MODEL: models.defaultEmbeddingModel,
+    };
+    const built = compute._bind(this, { vpc: this.vpc, subnets: props.computeSubnets, listener: this.listener, environment, logRetention });
     this.function = built.function;
     this.service = built.service;
     this.grantPrincipal = built.role;
@@ -322,11 +339,27 @@ export class BedrockAccessGateway extends Construct {
     }
     if (props.guardrails) built.role.addToPrincipalPolicy(guardrailPolicyStatement(props.guardrails));
     acknowledgeBedrockWildcards(built.role, bedrockWildcardFindings(props.allowedModels));
-    acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, props.ingressPeers);
-
-    const scheme = props.certificate ? 'https' : 'http';
-    const host = props.domainName ?? this.loadBalancer.loadBalancerDnsName;
-    this.apiBaseUrl = `${scheme}://${host}${extraEnvironment.API_ROUTE_PREFIX ?? DEFAULT_ROUTE_PREFIX}`;
+    const routePrefix = extraEnvironment.API_ROUTE_PREFIX ?? DEFAULT_ROUTE_PREFIX;
+    if (lb) {
+      acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, props.ingressPeers);
+      const scheme = props.certificate ? 'https' : 'http';
+      this.apiBaseUrl = `${scheme}://${props.domainName ?? lb.loadBalancer.loadBalancerDnsName}${routePrefix}`;
+    } else {
+      const restApi = new GatewayRestApi(this, 'Api', {
+        ...apiGateway,
+        function: built.function!,
+        functionTimeout: built.function!.timeout!,
+        environment,
+        grantKeyRead: keys.grantRead,
+        vpc: this.vpc,
+        certificate: props.certificate,
+        domainName: props.domainName,
+        logRetention,
+      });
+      this.restApi = restApi.api;
+      this.authorizerFunction = restApi.authorizerFunction;
+      this.apiBaseUrl = `${restApi.origin}${routePrefix}`;
+    }
     new CfnOutput(this, 'ApiBaseUrl', {
       description: 'Base URL of the OpenAI-compatible API (use it as the OpenAI base_url)',
       value: this.apiBaseUrl,

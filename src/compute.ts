@@ -6,6 +6,7 @@ import { ComputeContext } from './compute-context';
 import { FargateComputeOptions, LambdaComputeOptions } from './compute-options';
 import { FargateProxy } from './fargate-proxy';
 import { LambdaProxy } from './lambda-proxy';
+import { propError } from './validation';
 
 /** What the compute exposes once built. */
 export interface ComputeBinding {
@@ -64,7 +65,12 @@ class FargateCompute extends GatewayCompute {
   }
 
   public _bind(scope: Construct, context: ComputeContext): ComputeBinding {
-    const proxy = new FargateProxy(scope, 'Fargate', { ...this.options, ...context });
+    if (!context.listener || !context.vpc) {
+      // A REST API reaches a VPC only through a VPC link to a Network Load Balancer: a second load balancer in front of tasks the ALB already serves.
+      throw propError('frontDoor', 'GatewayFrontDoor.apiGateway() runs the proxy on Lambda only', 'compute GatewayCompute.fargate()',
+        'use GatewayFrontDoor.loadBalancer() (the default) with Fargate, or GatewayCompute.lambda() with API Gateway');
+    }
+    const proxy = new FargateProxy(scope, 'Fargate', { ...this.options, ...context, vpc: context.vpc, listener: context.listener });
     return { role: proxy.service.taskDefinition.taskRole, service: proxy.service };
   }
 }

@@ -26,7 +26,10 @@ const FARGATE_MEMORY: { [cpu: number]: [number, number, number] } = {
   16384: [32768, 122880, 8192],
 };
 
-export interface FargateProxyProps extends FargateComputeOptions, ComputeContext {}
+export interface FargateProxyProps extends FargateComputeOptions, ComputeContext {
+  readonly vpc: ec2.IVpc;
+  readonly listener: elbv2.ApplicationListener;
+}
 
 /** The proxy as an arm64 Fargate service behind the listener, with CPU and request-count autoscaling. */
 export class FargateProxy extends Construct {

@@ -11,8 +11,11 @@ import { LambdaComputeOptions } from './compute-options';
 import { acknowledgeLambdaNetworkInterfaces } from './nag';
 import { propError } from './validation';
 
-/** Directory of the bundled Lambda entry point (`index.handler`), from `src/` and from `lib/`. */
-const LAMBDA_ASSET = path.join(__dirname, '..', 'assets', 'lambda');
+/**
+ * Directory of the bundled Lambda entry points, from `src/` and from `lib/`: `index.handler` for the load balancer,
+ * `streaming.handler` for API Gateway (and `authorizer.handler`, the API Gateway authorizer).
+ */
+export const LAMBDA_ASSET = path.join(__dirname, '..', 'assets', 'lambda');
 
 /** Lambda's limit on the total size of a function's environment variables (names and values). */
 const ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -24,8 +27,8 @@ const REFERENCE_BYTES = 128;
 export interface LambdaProxyProps extends LambdaComputeOptions, ComputeContext {}
 
 /**
- * The proxy as an arm64 Lambda function, the target of the load balancer's listener. It runs outside
- * the VPC (the load balancer invokes it through the Lambda API) unless subnets are given.
+ * The proxy as an arm64 Lambda function, the target of the load balancer's listener or, without a listener, the
+ * streaming integration of API Gateway. It runs outside the VPC (it is invoked through the Lambda API) unless subnets are given.
  */
 export class LambdaProxy extends Construct {
   public readonly function: lambda.Function;
@@ -37,7 +40,7 @@ export class LambdaProxy extends Construct {
     const memorySize = props.memorySize ?? 1024;
     const timeout = props.timeout ?? Duration.seconds(600);
     validate(memorySize, timeout, props.reservedConcurrentExecutions);
-    validateSubnets(props.subnets);
+    validateSubnets(props.subnets, props.vpc);
 
     const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention });
     // Own role with write access to its own log group only, instead of AWSLambdaBasicExecutionRole.
@@ -63,7 +66,7 @@ export class LambdaProxy extends Construct {
       description: 'Bedrock Access Gateway: OpenAI-compatible API for Amazon Bedrock',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
+      handler: props.listener ? 'index.handler' : 'streaming.handler',
       code: lambda.Code.fromAsset(LAMBDA_ASSET),
       memorySize,
       timeout,
@@ -76,7 +79,7 @@ export class LambdaProxy extends Construct {
 
     warnOfLargeEnvironment(this, props.environment);
 
-    props.listener.addTargets('Lambda', {
+    props.listener?.addTargets('Lambda', {
       targets: [new targets.LambdaTarget(this.function)],
     });
   }
@@ -102,7 +105,11 @@ function warnOfLargeEnvironment(scope: Construct, environment: { [key: string]: 
   }
 }
 
-function validateSubnets(subnets: ec2.SubnetSelection | undefined): void {
+function validateSubnets(subnets: ec2.SubnetSelection | undefined, vpc: ec2.IVpc | undefined): void {
+  if (subnets && !vpc) {
+    throw propError('computeSubnets', 'places the function in a VPC, and with the API Gateway front door none is created', 'no vpc',
+      'pass the vpc whose subnets you chose, or omit computeSubnets to run the function outside any VPC');
+  }
   if (subnets?.subnetType === ec2.SubnetType.PUBLIC) {
     throw propError('computeSubnets', 'a Lambda function gets no public IP, so in public subnets it cannot reach Bedrock', 'subnetType Public',
       'choose private subnets with a NAT gateway or VPC endpoints, or omit computeSubnets to run the function outside the VPC');

@@ -114,3 +114,27 @@ export function nagResource(stack: Stack, value: string): string {
   };
   return flatten(stack.resolve(value));
 }
+
+/** Findings on the API Gateway front door; `webAcl`: whether a web ACL is associated. */
+export function acknowledgeRestApi(api: IConstruct, webAcl: boolean): void {
+  acknowledge(api, {
+    id: 'AwsSolutions-APIG2',
+    reason: 'The proxy validates every request body against the OpenAI API schema itself and answers in OpenAI\'s error shape; '
+      + 'API Gateway request validation would answer in its own shape.',
+  });
+  acknowledge(api, {
+    id: 'AwsSolutions-APIG6',
+    reason: 'Execution logging needs the account-wide API Gateway CloudWatch role, a per-account setting this construct does not '
+      + 'take over; JSON access logs are on, and the proxy logs every request.',
+  });
+  acknowledge(api, {
+    id: 'AwsSolutions-COG4',
+    reason: 'OpenAI clients authenticate with Bearer API keys, not Cognito tokens: a Lambda authorizer checks them.',
+  });
+  if (!webAcl) {
+    acknowledge(api, {
+      id: 'AwsSolutions-APIG3',
+      reason: 'Every request needs a valid API key and usage plans throttle each key; associate a web ACL with the webAclArn option where required.',
+    });
+  }
+}

@@ -1,10 +1,10 @@
-import { CfnOutput, CfnRule, Fn, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CfnRule, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { ApiKeySource, BedrockAccessGateway, BedrockAccessGatewayProps, GatewayCompute, KeysDocument } from '../src';
+import { ApiKeySource, BedrockAccessGateway, BedrockAccessGatewayProps, GatewayCompute, GatewayFrontDoor, KeysDocument } from '../src';
 import { BootstraplessSynthesizer } from './bootstrapless-synthesizer';
 import { consoleInterface } from './console-interface';
 import { allowPullFromAccountRepositories } from './image-pull';
@@ -33,45 +33,29 @@ export class GatewayTemplateStack extends Stack {
     this.synthesizer = synthesizer;
 
     const params = declareParameters(this, variant, defaults);
-    const gateway = new BedrockAccessGateway(this, 'Gateway', {
-      ...network(this, params),
-      compute: variant.compute === 'lambda'
-        ? GatewayCompute.lambda()
-        : GatewayCompute.fargate({ image: ecs.ContainerImage.fromRegistry(params.containerImageUri!.valueAsString) }),
-      ...keySource(params),
-      defaultModel: params.defaultModel.valueAsString,
-      defaultEmbeddingModel: params.defaultEmbeddingModel.valueAsString,
-      ingressPeers: [ec2.Peer.ipv4(params.allowedIngressCidr.valueAsString)],
-      // Built internet-facing with a certificate; the scheme and the certificate are then left to the parameters.
-      internetFacing: true,
-      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', params.certificateArn.valueAsString),
-    });
-
-    // An internal load balancer may sit in public subnets too: it then gets private addresses only.
-    (gateway.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme.valueAsString;
-    if (gateway.service) allowPullFromAccountRepositories(gateway.service);
-    if (params.assignPublicIp) {
-      const service = gateway.service!.node.defaultChild as ecs.CfnService;
-      service.addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp', params.assignPublicIp.valueAsString);
-    }
-    const hasCertificate = makeCertificateOptional(this, params.certificateArn, {
-      loadBalancer: gateway.loadBalancer,
-      listener: gateway.listener,
-      securityGroup: gateway.loadBalancerSecurityGroup,
-    });
-
-    // The gateway's output names the HTTPS URL it was built with; plain HTTP when no certificate is given.
-    const apiBaseUrl = gateway.node.findChild('ApiBaseUrl') as CfnOutput;
-    apiBaseUrl.overrideLogicalId('ApiBaseUrl');
-    apiBaseUrl.value = Fn.conditionIf(hasCertificate.logicalId, gateway.apiBaseUrl, gateway.apiBaseUrl.replace(/^https:/, 'http:')).toString();
+    const keys = keySource(params);
+    const gateway = variant.frontDoor === 'api-gateway'
+      ? new BedrockAccessGateway(this, 'Gateway', {
+        frontDoor: GatewayFrontDoor.apiGateway(),
+        // The longest answer an API Gateway stream may take.
+        compute: GatewayCompute.lambda({ timeout: Duration.minutes(15) }),
+        ...keys,
+        defaultModel: params.defaultModel.valueAsString,
+        defaultEmbeddingModel: params.defaultEmbeddingModel.valueAsString,
+      })
+      : loadBalancerGateway(this, variant, params, keys);
+    (gateway.node.findChild('ApiBaseUrl') as CfnOutput).overrideLogicalId('ApiBaseUrl');
     // The key's secret is the ApiKeySecretArn parameter itself: an output would only echo it, under a hashed name.
     gateway.node.tryRemoveChild('ApiKeySecretArn');
     this.templateOptions.metadata = { 'AWS::CloudFormation::Interface': consoleInterface(this) };
   }
 }
 
+/** The template's key settings: `apiKey` or `keysDocument`. */
+type KeySourceProps = Pick<BedrockAccessGatewayProps, 'apiKey' | 'keysDocument'>;
+
 /** The key, or the keys document, named by the template's parameters. */
-function keySource(params: TemplateParameters): Pick<BedrockAccessGatewayProps, 'apiKey' | 'keysDocument'> {
+function keySource(params: TemplateParameters): KeySourceProps {
   if (params.keysDocumentSecretArn) {
     return {
       keysDocument: KeysDocument.fromSecretArn(params.keysDocumentSecretArn.valueAsString, {
@@ -84,6 +68,41 @@ function keySource(params: TemplateParameters): Pick<BedrockAccessGatewayProps, 
       ? ApiKeySource.fromSecretArn(params.apiKeySecretArn.valueAsString)
       : ApiKeySource.fromSsmParameterName(params.apiKeyParameterName!.valueAsString),
   };
+}
+
+/** The gateway behind a load balancer whose scheme, client range and certificate come from the parameters. */
+function loadBalancerGateway(stack: Stack, variant: TemplateVariant, params: TemplateParameters, keys: KeySourceProps): BedrockAccessGateway {
+  const gateway = new BedrockAccessGateway(stack, 'Gateway', {
+    ...network(stack, params),
+    compute: variant.compute === 'lambda'
+      ? GatewayCompute.lambda()
+      : GatewayCompute.fargate({ image: ecs.ContainerImage.fromRegistry(params.containerImageUri!.valueAsString) }),
+    ...keys,
+    defaultModel: params.defaultModel.valueAsString,
+    defaultEmbeddingModel: params.defaultEmbeddingModel.valueAsString,
+    ingressPeers: [ec2.Peer.ipv4(params.allowedIngressCidr!.valueAsString)],
+    // Built internet-facing with a certificate; the scheme and the certificate are then left to the parameters.
+    internetFacing: true,
+    certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', params.certificateArn!.valueAsString),
+  });
+
+  // An internal load balancer may sit in public subnets too: it then gets private addresses only.
+  (gateway.loadBalancer!.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme!.valueAsString;
+  if (gateway.service) allowPullFromAccountRepositories(gateway.service);
+  if (params.assignPublicIp) {
+    const service = gateway.service!.node.defaultChild as ecs.CfnService;
+    service.addPropertyOverride('NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp', params.assignPublicIp.valueAsString);
+  }
+  const hasCertificate = makeCertificateOptional(stack, params.certificateArn!, {
+    loadBalancer: gateway.loadBalancer!,
+    listener: gateway.listener!,
+    securityGroup: gateway.loadBalancerSecurityGroup!,
+  });
+
+  // The gateway's output names the HTTPS URL it was built with; plain HTTP when no certificate is given.
+  const apiBaseUrl = gateway.node.findChild('ApiBaseUrl') as CfnOutput;
+  apiBaseUrl.value = Fn.conditionIf(hasCertificate.logicalId, gateway.apiBaseUrl, gateway.apiBaseUrl.replace(/^https:/, 'http:')).toString();
+  return gateway;
 }
 
 /** A new VPC (the construct's default), or the existing VPC and subnets from the parameters. */

@@ -17,9 +17,9 @@ export interface TemplateParameters {
   readonly keySecretsNamePrefix?: CfnParameter;
   readonly defaultModel: CfnParameter;
   readonly defaultEmbeddingModel: CfnParameter;
-  readonly loadBalancerScheme: CfnParameter;
-  readonly allowedIngressCidr: CfnParameter;
-  readonly certificateArn: CfnParameter;
+  readonly loadBalancerScheme?: CfnParameter;
+  readonly allowedIngressCidr?: CfnParameter;
+  readonly certificateArn?: CfnParameter;
   readonly vpcId?: CfnParameter;
   readonly loadBalancerSubnetIds?: CfnParameter;
   readonly computeSubnetIds?: CfnParameter;
@@ -37,6 +37,7 @@ const IPV4_OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 /** Declares the parameters the variant needs, with the constraints CloudFormation checks before creating anything. */
 export function declareParameters(stack: Stack, variant: TemplateVariant, defaults: ParameterDefaults): TemplateParameters {
   const existingVpc = variant.network === 'existing-vpc';
+  const loadBalancer = variant.frontDoor === 'load-balancer';
   return {
     apiKeySecretArn: variant.apiKey === 'secret' ? new CfnParameter(stack, 'ApiKeySecretArn', {
       type: 'String',
@@ -81,28 +82,28 @@ export function declareParameters(stack: Stack, variant: TemplateVariant, defaul
       allowedPattern: MODEL_ID,
       constraintDescription: 'must be a Bedrock embedding model id without spaces, e.g. amazon.titan-embed-text-v2:0',
     }),
-    loadBalancerScheme: new CfnParameter(stack, 'LoadBalancerScheme', {
+    loadBalancerScheme: loadBalancer ? new CfnParameter(stack, 'LoadBalancerScheme', {
       type: 'String',
       description: existingVpc
         ? 'internet-facing: reachable from the internet (load balancer subnets must be public); internal: reachable only from inside the VPC and connected networks.'
         : 'internet-facing: reachable from the internet; internal: reachable only from inside the VPC and connected networks.',
       default: 'internet-facing',
       allowedValues: ['internet-facing', 'internal'],
-    }),
-    allowedIngressCidr: new CfnParameter(stack, 'AllowedIngressCidr', {
+    }) : undefined,
+    allowedIngressCidr: loadBalancer ? new CfnParameter(stack, 'AllowedIngressCidr', {
       type: 'String',
       description: 'IPv4 range allowed to reach the load balancer. Every request still needs the API key.',
       default: '0.0.0.0/0',
       allowedPattern: `^(${IPV4_OCTET}\\.){3}${IPV4_OCTET}/(3[0-2]|[12]?[0-9])$`,
       constraintDescription: 'must be an IPv4 CIDR range such as 10.0.0.0/8 or 0.0.0.0/0',
-    }),
-    certificateArn: new CfnParameter(stack, 'CertificateArn', {
+    }) : undefined,
+    certificateArn: loadBalancer ? new CfnParameter(stack, 'CertificateArn', {
       type: 'String',
       description: 'Optional ACM certificate ARN in this region. Set: HTTPS on port 443. Empty: HTTP on port 80.',
       default: '',
       allowedPattern: '^(arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+)?$',
       constraintDescription: 'must be empty or an ACM certificate ARN, e.g. arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-...',
-    }),
+    }) : undefined,
     vpcId: existingVpc ? new CfnParameter(stack, 'VpcId', {
       type: 'AWS::EC2::VPC::Id',
       description: 'The existing VPC to deploy into.',

@@ -1,7 +1,9 @@
 /** Where the proxy runs. */
 export type ComputeKind = 'lambda' | 'fargate';
-/** Whether the template creates its VPC or takes the ids of an existing one. */
-export type NetworkKind = 'new-vpc' | 'existing-vpc';
+/** How clients reach the proxy. */
+export type FrontDoorKind = 'load-balancer' | 'api-gateway';
+/** Whether the template creates its VPC or takes the ids of an existing one (the API Gateway front door needs none). */
+export type NetworkKind = 'new-vpc' | 'existing-vpc' | 'no-vpc';
 /**
  * Where the API key lives: a Secrets Manager secret or an SSM SecureString parameter; or `keys`: a keys
  * document (several named keys with their models and limits) in a Secrets Manager secret.
@@ -12,6 +14,7 @@ export type ApiKeyKind = 'secret' | 'ssm' | 'keys';
 export interface TemplateVariant {
   /** File name stem and stack name, e.g. `lambda-new-vpc-secret`. */
   readonly name: string;
+  readonly frontDoor: FrontDoorKind;
   readonly compute: ComputeKind;
   readonly network: NetworkKind;
   readonly apiKey: ApiKeyKind;
@@ -20,27 +23,38 @@ export interface TemplateVariant {
 }
 
 const COMPUTE_TEXT: Record<ComputeKind, string> = { lambda: 'AWS Lambda', fargate: 'Amazon ECS on AWS Fargate' };
-const NETWORK_TEXT: Record<NetworkKind, string> = { 'new-vpc': 'in a new VPC', 'existing-vpc': 'in an existing VPC' };
+const NETWORK_TEXT: Record<NetworkKind, string> = { 'new-vpc': 'in a new VPC', 'existing-vpc': 'in an existing VPC', 'no-vpc': 'outside any VPC' };
 const KEY_TEXT: Record<ApiKeyKind, string> = {
   secret: 'the API key in a Secrets Manager secret',
   ssm: 'the API key in an SSM SecureString parameter',
   keys: 'named API keys (each with its models and limits) in a keys document kept in Secrets Manager',
 };
+const KEY_KINDS = ['secret', 'ssm', 'keys'] as const;
 
 /**
- * Every template: each compute in a new or existing VPC, with the key read from either store, or with a
- * keys document. The key store is a variant rather than a condition so each template asks only for the
- * key it uses and grants read access to exactly that resource.
+ * Every template: behind a load balancer, each compute in a new or existing VPC; behind API Gateway, Lambda with no
+ * VPC; each with the key read from either store, or with a keys document. The key store is a variant rather than a
+ * condition so each template asks only for the key it uses and grants read access to exactly that resource.
  */
-export const TEMPLATE_VARIANTS: readonly TemplateVariant[] = (['lambda', 'fargate'] as const).flatMap((compute) =>
-  (['new-vpc', 'existing-vpc'] as const).flatMap((network) =>
-    (['secret', 'ssm', 'keys'] as const).map((apiKey) => ({
+export const TEMPLATE_VARIANTS: readonly TemplateVariant[] = [
+  ...(['lambda', 'fargate'] as const).flatMap((compute) => (['new-vpc', 'existing-vpc'] as const).flatMap((network) =>
+    KEY_KINDS.map((apiKey): TemplateVariant => ({
       name: `${compute}-${network}-${apiKey}`,
+      frontDoor: 'load-balancer',
       compute,
       network,
       apiKey,
       description: 'Bedrock Access Gateway: an OpenAI-compatible API for Amazon Bedrock behind an Application Load Balancer, '
         + `running on ${COMPUTE_TEXT[compute]} ${NETWORK_TEXT[network]}, with ${KEY_TEXT[apiKey]}.`,
     })),
-  ),
-);
+  )),
+  ...KEY_KINDS.map((apiKey): TemplateVariant => ({
+    name: `api-gateway-lambda-${apiKey}`,
+    frontDoor: 'api-gateway',
+    compute: 'lambda',
+    network: 'no-vpc',
+    apiKey,
+    description: 'Bedrock Access Gateway: an OpenAI-compatible API for Amazon Bedrock behind a regional Amazon API Gateway REST API '
+      + `with response streaming and a Lambda authorizer, running on AWS Lambda, with ${KEY_TEXT[apiKey]}.`,
+  })),
+];

@@ -9,10 +9,11 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { App, Stack } from 'aws-cdk-lib';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { joinCfnString } from './support';
-import { ApiKeySource, BedrockAccessGateway, GatewayCompute } from '../../src';
+import { ApiKeySource, BedrockAccessGateway, GatewayCompute, GatewayFrontDoor } from '../../src';
 import { BedrockEmulator } from '../emulator/bedrock-emulator';
 import { albFetch } from '../proxy/alb-events';
+import { installLambdaStreamingRuntime } from '../support/lambda-streaming-runtime';
+import { startLocalApiGateway } from '../support/local-api-gateway';
 import { freePort, stopProcess, waitForHttp } from '../support/local-server';
 import { Moto, motoAvailable, startMoto } from '../support/moto';
 
@@ -41,18 +42,6 @@ function synthesize(props: ConstructorParameters<typeof BedrockAccessGateway>[2]
 /** The stack name the resolved environment uses for `AWS::StackName`. */
 const STACK_NAME = 'Stack';
 
-/**
- * Replaces `{ Ref }` values (also inside `Fn::Join`) with what the deployment would put there: `refs` for
- * logical ids, the stack name for `AWS::StackName`; literal values stay.
- */
-function resolveEnvironment(variables: Record<string, unknown>, refs: Record<string, string>): Record<string, string> {
-  const all: Record<string, string> = { 'AWS::StackName': STACK_NAME, ...refs };
-  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, joinCfnString(value, (node) => {
-    if (node.Ref && all[node.Ref]) return all[node.Ref];
-    throw new Error(`${name}: no deployed value for ${JSON.stringify(node)}`);
-  })]));
-}
-
 /** Creates the template's DynamoDB tables in moto as CloudFormation would; returns logical id → table name. */
 async function createTables(moto: Moto, tables: [string, Resource][]): Promise<Record<string, string>> {
   const client = new DynamoDBClient(moto.clientConfig);
@@ -80,6 +69,31 @@ function loadHandler(directory: string, fn: Resource) {
   const path = load.resolve(join(directory, fn.Metadata!['aws:asset:path'], file));
   delete load.cache[path];
   return load(path)[exportName];
+}
+
+/** The stack id CloudFormation would give the deployed stack. */
+const STACK_ID = `arn:aws:cloudformation:us-east-1:123456789012:stack/${STACK_NAME}/0a1b2c3d-1111-2222-3333-444455556666`;
+
+/**
+ * What the deployment would put in place of a value: `{ Ref: <logical id> }` from `refs`, `Fn::Join` of resolvable
+ * parts, and the stack id's `Fn::Select`/`Fn::Split` (the usage plans' API key values); literal values stay.
+ */
+function resolveValue(value: unknown, refs: Record<string, string>): string {
+  if (typeof value === 'string') return value;
+  const v = value as { 'Ref'?: string; 'Fn::Join'?: [string, unknown[]]; 'Fn::Select'?: [number, { 'Fn::Split': [string, unknown] }] };
+  if (v.Ref === 'AWS::StackId') return STACK_ID;
+  if (v.Ref === 'AWS::StackName') return STACK_NAME;
+  if (v.Ref && refs[v.Ref]) return refs[v.Ref];
+  if (v['Fn::Join']) return v['Fn::Join'][1].map((part) => resolveValue(part, refs)).join(v['Fn::Join'][0]);
+  if (v['Fn::Select']) {
+    const [index, { 'Fn::Split': [separator, source] }] = v['Fn::Select'];
+    return resolveValue(source, refs).split(separator)[index];
+  }
+  throw new Error(`no deployed value for ${JSON.stringify(value)}`);
+}
+
+function resolveEnvironment(variables: Record<string, unknown>, refs: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolveValue(value, refs)]));
 }
 
 /** The IAM action each Bedrock API operation needs (Converse uses the InvokeModel permissions). */
@@ -223,6 +237,45 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
       expect(metrics.some((m) => m.KeyName === 'search-team' && m.Throttled === 1)).toBe(true);
     } finally {
       process.stdout.write = write;
+      process.env = saved;
+    }
+  });
+
+  test('API Gateway: the staged streaming entry point and authorizer answer the OpenAI SDK with the key from SSM', async () => {
+    // GIVEN a synthesized API Gateway front door reading its key from SSM
+    const { directory, ofType } = synthesize({ frontDoor: GatewayFrontDoor.apiGateway(), apiKey: ApiKeySource.fromSsmParameterName('/gateway/apigw-key') });
+    await new SSMClient(moto.clientConfig).send(new PutParameterCommand({ Name: '/gateway/apigw-key', Value: 'sk-apigw', Type: 'SecureString' }));
+    const functions = Object.fromEntries(ofType('AWS::Lambda::Function').map(([, fn]) => [fn.Properties.Handler, fn]));
+    const [[, defaultPlanKey]] = ofType('AWS::ApiGateway::ApiKey');
+    const tables = await createTables(moto, ofType('AWS::DynamoDB::Table'));
+    const saved = { ...process.env };
+    installLambdaStreamingRuntime();
+    try {
+      // WHEN each function's code is loaded from its asset with its own environment, as Lambda does
+      Object.assign(process.env, awsEnvironment, resolveEnvironment(functions['authorizer.handler'].Properties.Environment.Variables, tables));
+      const authorizer = loadHandler(directory, functions['authorizer.handler']);
+      process.env = { ...saved };
+      Object.assign(process.env, awsEnvironment, resolveEnvironment(functions['streaming.handler'].Properties.Environment.Variables, tables));
+      const gateway = await startLocalApiGateway(loadHandler(directory, functions['streaming.handler']));
+      try {
+        // THEN the authorizer allows the key from SSM and names the default usage plan's API key
+        const event = { type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:123456789012:api/v1/GET/api/v1/models', headers: { Authorization: 'Bearer sk-apigw' } };
+        const allowed = await authorizer(event);
+        expect(allowed).toMatchObject({ principalId: 'default', context: { keyName: 'default' } });
+        expect(allowed.usageIdentifierKey).toBe(resolveValue(defaultPlanKey.Properties.Value, {}));
+        await expect(authorizer({ ...event, headers: { Authorization: 'Bearer sk-wrong' } })).rejects.toThrow('Unauthorized');
+
+        // AND the streaming function serves the OpenAI API through the stage URL, streams included
+        const client = new OpenAI({ baseURL: `${gateway.stageUrl}/api/v1`, apiKey: 'sk-apigw', maxRetries: 0 });
+        expect((await client.models.list()).data.map((m) => m.id)).toContain('amazon.nova-lite-v1:0');
+        const stream = await client.chat.completions.create({ model: 'amazon.nova-lite-v1:0', stream: true, messages: [{ role: 'user', content: 'streamed' }] });
+        let text = '';
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+        expect(text).toBe('streamed');
+      } finally {
+        await gateway.stop();
+      }
+    } finally {
       process.env = saved;
     }
   });

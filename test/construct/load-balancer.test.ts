@@ -107,7 +107,7 @@ describe('BedrockAccessGateway load balancer', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '1800' }]),
     });
-    expect(stack.resolve(gateway.apiBaseUrl)).toEqual(stack.resolve(`http://${gateway.loadBalancer.loadBalancerDnsName}/api/v1`));
+    expect(stack.resolve(gateway.apiBaseUrl)).toEqual(stack.resolve(`http://${gateway.loadBalancer!.loadBalancerDnsName}/api/v1`));
     template.hasOutput('*', {
       Value: { 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayLoadBalancer'), 'DNSName'] }, '/api/v1']] },
     });

@@ -38,6 +38,15 @@ async function requestCertificate(moto: Moto, domainName: string): Promise<strin
   return ((await response.json()) as { CertificateArn: string }).CertificateArn;
 }
 
+/** A GET on moto's API Gateway REST API (no API Gateway SDK client among the dependencies); moto checks no signature. */
+async function apiGatewayGet(moto: Moto, path: string): Promise<{ item: Record<string, unknown>[] }> {
+  const response = await fetch(`${moto.endpoint}${path}`, {
+    headers: { authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/apigateway/aws4_request, SignedHeaders=host, Signature=0' },
+  });
+  expect(response.status).toBe(200);
+  return response.json() as Promise<{ item: Record<string, unknown>[] }>;
+}
+
 const IMAGE_URI = '123456789012.dkr.ecr.us-east-1.amazonaws.com/bedrock-access-gateway:1.0.0';
 
 describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormation', () => {
@@ -141,7 +150,10 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
     expect(parameterName).toMatch(new RegExp(namePattern));
   });
 
-  test.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s reaches CREATE_COMPLETE with the resources it promises', async (name, variant) => {
+  const loadBalancerVariants = TEMPLATE_VARIANTS.filter((v) => v.frontDoor === 'load-balancer');
+  const apiGatewayVariants = TEMPLATE_VARIANTS.filter((v) => v.frontDoor === 'api-gateway');
+
+  test.each(loadBalancerVariants.map((v) => [v.name, v] as const))('%s reaches CREATE_COMPLETE with the resources it promises', async (name, variant) => {
     const vpcsBefore = await vpcIds();
     const igwsBefore = await igwIds();
     const scheme = variant.apiKey === 'ssm' ? 'internal' : 'internet-facing';
@@ -221,6 +233,38 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
       expect((await vpcIds()).length).toBe(vpcsBefore.length + 1);
       expect(lb.VpcId).toBe(physicalId('AWS::EC2::VPC')[0]);
     }
+  });
+
+  test.each(apiGatewayVariants.map((v) => [v.name, v] as const))('%s reaches CREATE_COMPLETE with a REST API and no VPC', async (name, variant) => {
+    const vpcsBefore = await vpcIds();
+    const { stack, resources, physicalId } = await launch(variant, name, parametersFor(variant));
+    expect(stack.StackStatus, stack.StackStatusReason).toBe('CREATE_COMPLETE');
+    expect(await vpcIds()).toEqual(vpcsBefore);
+    const types = resources.map((r: StackResource) => r.ResourceType).filter((t): t is string => t !== undefined);
+    expect(types.filter((t) => t.startsWith('AWS::EC2::') || t.startsWith('AWS::ElasticLoadBalancingV2::'))).toEqual([]);
+
+    // moto's CloudFormation creates the API's resources and methods (not its authorizer, usage plans, API keys or
+    // gateway responses: template-checks.test.ts and the construct tests cover those in the template).
+    const [restApiId] = physicalId('AWS::ApiGateway::RestApi');
+    const [proxyFunction] = physicalId('AWS::Lambda::Function').filter((fn) => fn.includes('GatewayLambdaFunction'));
+    interface ApiMethod { authorizationType: string; apiKeyRequired: boolean; methodIntegration: { type: string; uri: string } }
+    const apiResources = (await apiGatewayGet(moto, `/restapis/${restApiId}/resources`)).item as { path: string; resourceMethods: Record<string, ApiMethod> }[];
+    expect(apiResources.map((r) => r.path).sort()).toEqual(['/', '/{proxy+}']);
+    for (const resource of apiResources) {
+      const { authorizationType, apiKeyRequired, methodIntegration } = resource.resourceMethods.ANY;
+      expect([authorizationType, apiKeyRequired, methodIntegration.type]).toEqual(['CUSTOM', true, 'AWS_PROXY']);
+      expect(methodIntegration.uri).toMatch(new RegExp(`/2021-11-15/functions/arn:aws:lambda:[^/]+:function:${proxyFunction}/response-streaming-invocations$`));
+    }
+    expect(stack.Outputs).toEqual([expect.objectContaining({
+      OutputKey: 'ApiBaseUrl', OutputValue: `https://${restApiId}.execute-api.us-east-1.amazonaws.com/v1/api/v1`,
+    })]);
+    const lambda = new LambdaClient(moto.clientConfig);
+    const functions = await Promise.all(physicalId('AWS::Lambda::Function')
+      .map((fn) => lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn }))));
+    expect(functions.map((fn) => fn.Handler).sort()).toEqual(['authorizer.handler', 'streaming.handler']);
+    for (const fn of functions) expect(fn.Environment!.Variables).toMatchObject(keyEnvironment(variant));
+    const proxy = functions.find((fn) => fn.Handler === 'streaming.handler')!;
+    expect([proxy.Runtime, proxy.Timeout]).toEqual(['nodejs24.x', 900]);
   });
 
   test('with a certificate: HTTPS on 443 with that certificate, HTTP on 80 redirecting to it, and an https:// base URL', async () => {

@@ -61,7 +61,8 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
     const template = synthesized.template(name);
     const expected = [
       ...KEY_PARAMETERS[variant.apiKey],
-      'DefaultModel', 'DefaultEmbeddingModel', 'LoadBalancerScheme', 'AllowedIngressCidr', 'CertificateArn',
+      'DefaultModel', 'DefaultEmbeddingModel',
+      ...(variant.frontDoor === 'load-balancer' ? ['LoadBalancerScheme', 'AllowedIngressCidr', 'CertificateArn'] : []),
       ...(variant.network === 'existing-vpc' ? ['VpcId', 'LoadBalancerSubnetIds'] : []),
       ...(variant.network === 'existing-vpc' && variant.compute === 'fargate' ? ['ComputeSubnetIds', 'AssignPublicIp'] : []),
       ...(variant.compute === 'fargate' ? ['ContainerImageUri'] : ['AssetBucketPrefix']),
@@ -77,11 +78,15 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
     ? 'takes the function code from <AssetBucketPrefix>-<region> at the staged zip\'s key'
     : 'runs the image named by ContainerImageUri, may pull it from the account\'s ECR repositories and has no file asset', () => {
     if (variant.compute === 'lambda') {
-      const [[, fn]] = resourcesOfType(name, 'AWS::Lambda::Function');
-      expect(fn.Properties.Code).toEqual({
-        S3Bucket: { 'Fn::Sub': '${AssetBucketPrefix}-${AWS::Region}' },
-        S3Key: synthesized.manifest.assets[0].objectKey,
-      });
+      const functions = resourcesOfType(name, 'AWS::Lambda::Function');
+      // The proxy, and behind API Gateway its authorizer: all from the one code asset.
+      expect(functions).toHaveLength(variant.frontDoor === 'api-gateway' ? 2 : 1);
+      for (const [, fn] of functions) {
+        expect(fn.Properties.Code).toEqual({
+          S3Bucket: { 'Fn::Sub': '${AssetBucketPrefix}-${AWS::Region}' },
+          S3Key: synthesized.manifest.assets[0].objectKey,
+        });
+      }
       expect(synthesized.template(name).Parameters.AssetBucketPrefix.Default).toBe('bedrock-access-gateway-assets');
     } else {
       const [[, task]] = resourcesOfType(name, 'AWS::ECS::TaskDefinition');
@@ -132,11 +137,23 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
     }
   });
 
-  test(variant.network === 'existing-vpc'
-    ? 'creates no VPC, subnet, gateway or route: it uses the VPC and subnets from the parameters'
-    : 'creates its own VPC', () => {
+  test({
+    'existing-vpc': 'creates no VPC, subnet, gateway or route: it uses the VPC and subnets from the parameters',
+    'new-vpc': 'creates its own VPC',
+    'no-vpc': 'creates no VPC and no load balancer: a regional REST API streams from the function',
+  }[variant.network], () => {
     const networkTypes = ['AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::InternetGateway', 'AWS::EC2::NatGateway', 'AWS::EC2::Route'];
     const created = Object.values(synthesized.template(name).Resources).filter((r) => networkTypes.includes(r.Type));
+    if (variant.network === 'no-vpc') {
+      expect(created).toEqual([]);
+      expect(resourcesOfType(name, 'AWS::ElasticLoadBalancingV2::LoadBalancer')).toEqual([]);
+      const [[, api]] = resourcesOfType(name, 'AWS::ApiGateway::RestApi');
+      expect(api.Properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
+      const methods = resourcesOfType(name, 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
+      expect(methods.map((m) => [m.AuthorizationType, m.Integration.ResponseTransferMode, m.Integration.TimeoutInMillis]))
+        .toEqual([['CUSTOM', 'STREAM', 900_000], ['CUSTOM', 'STREAM', 900_000]]);
+      return;
+    }
     const [[, lb]] = resourcesOfType(name, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
     if (variant.network === 'existing-vpc') {
       expect(created).toEqual([]);

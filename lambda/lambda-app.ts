@@ -1,0 +1,25 @@
+import { FastifyInstance } from 'fastify';
+import { build } from './app';
+import { loadConfig } from './config';
+import { createDeps } from './create-deps';
+
+/** The gateway app of a Lambda entry point, built during the function's init. */
+export interface LambdaApp {
+  readonly app: FastifyInstance;
+  /** Resolves once the app is ready to serve; every invocation awaits it. */
+  readonly ready: PromiseLike<unknown>;
+}
+
+/**
+ * Builds the app from the environment. Configuration errors throw here, failing the function's init with a message
+ * naming the variable. The app gets ready and starts listing models during init, so the first request finds both
+ * done or under way.
+ */
+export function initLambdaApp(): LambdaApp {
+  const config = loadConfig();
+  const deps = createDeps(config);
+  const app = build(config, deps);
+  const ready = app.ready();
+  void deps.catalog.list().catch((err) => app.log.warn({ error: { name: err?.name } }, 'model list not loaded at init; retried on demand'));
+  return { app, ready };
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { HTTP_INTEGRATION_CONTENT_TYPE, invokeStreaming, PRELUDE_DELIMITER, StreamedInvocation } from './lambda-streaming-runtime';
+
+/** What API Gateway answers when the integration fails before the function's prelude arrives. */
+const BAD_GATEWAY = { message: 'Internal server error' };
+
+/** A local stand-in for an API Gateway REST API with one `/{proxy+}` Lambda proxy integration in STREAM mode. */
+export interface LocalApiGateway {
+  /** e.g. http://127.0.0.1:41234/prod: the stage URL, as `https://{api}.execute-api.{region}.amazonaws.com/prod`. */
+  readonly stageUrl: string;
+  /** Every invocation made so far, in order. */
+  readonly invocations: StreamedInvocation[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Plays API Gateway's part in front of a streaming handler: an HTTP request on `/<stage>/<path>` becomes a REST proxy
+ * event (path without the stage, headers and query strings in both forms, the body as text or base64); the function's
+ * streamed bytes are read as Lambda sends them (JSON prelude, eight NUL bytes, body): the prelude becomes the status
+ * and headers, the body is forwarded chunk by chunk. A client that disconnects breaks the connection to the function.
+ */
+export async function startLocalApiGateway(handler: unknown, stage = 'prod'): Promise<LocalApiGateway> {
+  const invocations: StreamedInvocation[] = [];
+  const server = createServer((req, res) => {
+    void serve(handler, stage, req, res, invocations).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    stageUrl: `http://127.0.0.1:${port}/${stage}`,
+    invocations,
+    stop: () => close(server),
+  };
+}
+
+async function serve(handler: unknown, stage: string, req: IncomingMessage, res: ServerResponse, invocations: StreamedInvocation[]): Promise<void> {
+  const url = new URL(req.url!, 'http://localhost');
+  if (!url.pathname.startsWith(`/${stage}/`)) {
+    res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Missing Authentication Token' }));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const invocation = invokeStreaming(handler, restProxyEvent(req, url, stage, Buffer.concat(chunks)));
+  invocations.push(invocation);
+  res.once('close', () => { if (!res.writableFinished) invocation.disconnect(); });
+  invocation.done.catch(() => {
+    if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify(BAD_GATEWAY));
+    else res.destroy();
+  });
+
+  let pending = Buffer.alloc(0);
+  let preludeRead = false;
+  for await (const chunk of invocation.wire) {
+    if (preludeRead) {
+      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      continue;
+    }
+    pending = Buffer.concat([pending, chunk as Buffer]);
+    const end = pending.indexOf(PRELUDE_DELIMITER);
+    if (end < 0) continue;
+    if (invocation.contentType() !== HTTP_INTEGRATION_CONTENT_TYPE) throw new Error('the function did not send an HTTP prelude');
+    const prelude = JSON.parse(pending.subarray(0, end).toString('utf8')) as { statusCode: number; headers?: Record<string, string>; cookies?: string[] };
+    res.writeHead(prelude.statusCode, { ...prelude.headers, ...(prelude.cookies ? { 'set-cookie': prelude.cookies } : {}) });
+    res.flushHeaders();
+    preludeRead = true;
+    const rest = pending.subarray(end + PRELUDE_DELIMITER.length);
+    if (rest.length > 0) res.write(rest);
+  }
+  await invocation.done;
+  if (!preludeRead) throw new Error('the function ended without a prelude');
+  res.end();
+}
+
+function restProxyEvent(req: IncomingMessage, url: URL, stage: string, body: Buffer): APIGatewayProxyEvent {
+  const path = url.pathname.slice(stage.length + 1);
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    (multiValueHeaders[req.rawHeaders[i]] ??= []).push(req.rawHeaders[i + 1]);
+  }
+  const multiValueQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) (multiValueQuery[name] ??= []).push(value);
+  const last = (map: Record<string, string[]>) => Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v.at(-1)!]));
+  const hasQuery = Object.keys(multiValueQuery).length > 0;
+  return {
+    resource: '/{proxy+}',
+    path,
+    httpMethod: req.method!,
+    headers: last(multiValueHeaders),
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? last(multiValueQuery) : null,
+    multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
+    pathParameters: { proxy: path.slice(1) },
+    stageVariables: null,
+    body: body.length > 0 ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'local',
+      authorizer: null,
+      httpMethod: req.method!,
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+      path: `/${stage}${path}`,
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: '/{proxy+}',
+      stage,
+    } as unknown as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
