@@ -24,13 +24,8 @@ import { KeysDocument } from './keys-document';
 import { GatewayLoadBalancer } from './load-balancer';
 import { acknowledgeBedrockWildcards, acknowledgeLoadBalancer } from './nag';
 import { createVpc, loadBalancerSubnets } from './network';
-import { propError } from './validation';
-
-/** Route prefix of the OpenAI API unless `environment.API_ROUTE_PREFIX` says otherwise. */
-const DEFAULT_ROUTE_PREFIX = '/api/v1';
-
-/** Route prefixes the proxy accepts (it refuses to start with any other). */
-const ROUTE_PREFIX = /^\/[A-Za-z0-9_\-/]*[A-Za-z0-9_-]$/;
+import { DEFAULT_ROUTE_PREFIX } from './proxy-settings';
+import { propError, validateProxySettings } from './validation';
 
 /** Environment variables the construct sets itself; `environment` may not override them. */
 const RESERVED_ENVIRONMENT = [
@@ -410,11 +405,7 @@ function validateProps(props: BedrockAccessGatewayProps, models: DefaultModels, 
     throw propError('ingressPeers', 'must not be empty: no client could connect', '[]',
       'list the peers that may connect, e.g. ec2.Peer.ipv4("10.0.0.0/8"), or omit ingressPeers to allow any IPv4 address');
   }
-  const prefix = environment.API_ROUTE_PREFIX;
-  if (prefix !== undefined && !Token.isUnresolved(prefix) && !ROUTE_PREFIX.test(prefix)) {
-    throw propError('environment', 'API_ROUTE_PREFIX must start with "/" and not end with "/"', `"${prefix}"`,
-      'use a path such as "/api/v1", or omit API_ROUTE_PREFIX');
-  }
+  validateProxySettings(environment);
   if ('API_KEY' in environment) {
     throw propError('environment', 'API_KEY would put the key in plain text in the function or task configuration', 'API_KEY',
       'store the key in Secrets Manager or SSM Parameter Store and pass it with the apiKey prop');
