@@ -115,6 +115,8 @@ const bundle = project.addTask('bundle', {
   exec: 'ts-node --project tsconfig.dev.json scripts/bundle-proxy.ts',
 });
 project.preCompileTask.spawn(bundle);
+// The npm tarball must hold the proxy however the library was built (`compile` alone skips pre-compile).
+project.tasks.tryFind('package:js')!.prependSpawn(bundle);
 
 project.testTask.reset();
 project.testTask.spawn(bundle);
