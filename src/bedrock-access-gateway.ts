@@ -23,9 +23,11 @@ import { guardrailPolicyStatement, validateGuardrails } from './guardrail-policy
 import { KeysDocument } from './keys-document';
 import { GatewayLoadBalancer } from './load-balancer';
 import { acknowledgeBedrockWildcards, acknowledgeLoadBalancer } from './nag';
-import { createVpc, loadBalancerSubnets } from './network';
+import { checkSubnetSelection, createVpc, defaultInternetFacing, loadBalancerSubnets, privateComputeSubnets } from './network';
 import { DEFAULT_ROUTE_PREFIX } from './proxy-settings';
+import { warnAboutLikelyMistakes } from './synth-warnings';
 import { propError, validateProxySettings } from './validation';
+import { GatewayVpcEndpoints } from './vpc-endpoints';
 
 /** Environment variables the construct sets itself; `environment` may not override them. */
 const RESERVED_ENVIRONMENT = [
@@ -39,7 +41,8 @@ export interface BedrockAccessGatewayProps {
   /**
    * The VPC of the load balancer (and of Fargate tasks). Pass one from `Vpc.fromLookup` or
    * `Vpc.fromVpcAttributes` to create no VPC, subnet, internet gateway, NAT gateway or route.
-   * @default - a new VPC: 2 AZs, public subnets (plus isolated subnets when `internetFacing` is false), no NAT gateway, flow logs on
+   * @default - a new VPC: 2 AZs, no NAT gateway, flow logs on; public subnets unless the load balancer is internal and `vpcEndpoints`
+   * is set (then no internet gateway either), isolated subnets for an internal load balancer and for compute behind `vpcEndpoints`
    */
   readonly vpc?: ec2.IVpc;
 
@@ -54,9 +57,18 @@ export interface BedrockAccessGatewayProps {
    * runs in the VPC only when this is set, and then needs private subnets with a NAT gateway or VPC
    * endpoints (for Bedrock and the key's service): without it, it runs outside the VPC and the load
    * balancer invokes it through the Lambda API.
-   * @default - Fargate: private subnets with egress if the VPC has them, else public subnets; Lambda: outside the VPC
+   * @default - with `vpcEndpoints`: isolated subnets of a new VPC, else the private (or isolated) subnets of the given one. Without:
+   * Fargate in private subnets with egress if the VPC has them, else public, else isolated subnets; Lambda outside the VPC
    */
   readonly computeSubnets?: ec2.SubnetSelection;
+
+  /**
+   * VPC endpoints through which the proxy reaches AWS without a NAT gateway or internet gateway, created
+   * or existing ones. With them the compute runs in private or isolated subnets (a Lambda function too),
+   * and a new VPC for an internal load balancer has no public subnet and no internet gateway.
+   * @default - none: the proxy reaches AWS through the internet (public IP, NAT gateway, or Lambda outside the VPC)
+   */
+  readonly vpcEndpoints?: GatewayVpcEndpoints;
 
   /**
    * Where the proxy runs.
@@ -152,7 +164,7 @@ export interface BedrockAccessGatewayProps {
 
   /**
    * Whether the load balancer faces the internet; an internal one sits in private or isolated subnets.
-   * @default true
+   * @default - true, or false when the given `vpc` has no public subnets
    */
   readonly internetFacing?: boolean;
 
@@ -256,7 +268,7 @@ export class BedrockAccessGateway extends Construct {
   constructor(scope: Construct, id: string, props: BedrockAccessGatewayProps = {}) {
     super(scope, id);
     const compute = props.compute ?? GatewayCompute.lambda();
-    const internetFacing = props.internetFacing ?? true;
+    const internetFacing = props.internetFacing ?? defaultInternetFacing(props.vpc);
     const idleTimeout = props.idleTimeout ?? Duration.seconds(600);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const extraEnvironment = props.environment ?? {};
@@ -266,7 +278,7 @@ export class BedrockAccessGateway extends Construct {
     };
     validateProps(props, models, idleTimeout, extraEnvironment);
 
-    this.vpc = props.vpc ?? createVpc(this, internetFacing, logRetention);
+    this.vpc = props.vpc ?? createVpc(this, { internetFacing, privateCompute: props.vpcEndpoints !== undefined, logRetention });
     const lb = new GatewayLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc,
       subnets: loadBalancerSubnets(this.vpc, internetFacing, props.loadBalancerSubnets),
@@ -292,9 +304,12 @@ export class BedrockAccessGateway extends Construct {
     this.responsesTable = tables.responsesTable;
     this.gatewayName = Fn.join('-', [Aws.STACK_NAME, this.node.id]);
 
+    const computeSubnets = props.computeSubnets
+      ? checkSubnetSelection('computeSubnets', this.vpc, props.computeSubnets)
+      : props.vpcEndpoints && privateComputeSubnets(this.vpc, props.vpc === undefined);
     const built = compute._bind(this, {
       vpc: this.vpc,
-      subnets: props.computeSubnets,
+      subnets: computeSubnets,
       listener: this.listener,
       environment: {
         ...extraEnvironment,
@@ -312,10 +327,25 @@ export class BedrockAccessGateway extends Construct {
 
     keys.grantRead(built.role);
     tables.grantItemAccess(built.role);
+    props.vpcEndpoints?._bind(this, {
+      vpc: this.vpc,
+      subnets: computeSubnets!,
+      compute: built.connections!,
+      services: [
+        ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME,
+        ec2.InterfaceVpcEndpointAwsService.BEDROCK,
+        // The single key's store; named keys and keys documents may reference secrets and parameters alike.
+        ...(keys.single
+          ? [keys.single.endpointService]
+          : [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, ec2.InterfaceVpcEndpointAwsService.SSM]),
+        ...built.endpointServices,
+      ],
+    });
     for (const statement of bedrockPolicyStatements(props.allowedModels, keys.inferenceProfileArns)) {
       built.role.addToPrincipalPolicy(statement);
     }
     if (props.guardrails) built.role.addToPrincipalPolicy(guardrailPolicyStatement(props.guardrails));
+    warnAboutLikelyMistakes(this, { ...props, idleTimeout, function: built.function });
     acknowledgeBedrockWildcards(built.role, bedrockWildcardFindings(props.allowedModels));
     acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, props.ingressPeers);
 
@@ -376,6 +406,10 @@ function validateProps(props: BedrockAccessGatewayProps, models: DefaultModels, 
     const value = models[name];
     if (!Token.isUnresolved(value) && value.trim() === '') {
       throw propError(name, 'must not be empty', `"${value}"`, 'name a Bedrock model id or omit it to use the GatewayDefaults model');
+    }
+    if (!Token.isUnresolved(value) && /\s/.test(value)) {
+      throw propError(name, 'must be a Bedrock model id, inference profile id or ARN, which hold no blanks', `"${value}"`,
+        'copy the id from the Bedrock console or `aws bedrock list-foundation-models`, e.g. "global.anthropic.claude-sonnet-4-6"');
     }
   }
   validateAllowedModels(props.allowedModels);

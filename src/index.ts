@@ -7,3 +7,4 @@ export * from './gateway-key';
 export * from './gateway-alarm-options';
 export { KeysDocument } from './keys-document';
 export * from './keys-document-options';
+export { GatewayVpcEndpoints } from './vpc-endpoints';

@@ -51,14 +51,37 @@ export const SUBNETS = {
   isolated: ['subnet-0c0000000000000c1', 'subnet-0c0000000000000c2'],
 };
 
-/** An imported VPC with public subnets and, as asked, private (with egress) and isolated ones. */
-export function existingVpc(stack: Stack, tiers: { private?: boolean; isolated?: boolean } = { private: true }): ec2.IVpc {
+/** Route table ids of the {@link SUBNETS}, one per subnet. */
+export const ROUTE_TABLES = {
+  public: ['rtb-0a0000000000000a1', 'rtb-0a0000000000000a2'],
+  private: ['rtb-0b0000000000000b1', 'rtb-0b0000000000000b2'],
+  isolated: ['rtb-0c0000000000000c1', 'rtb-0c0000000000000c2'],
+};
+
+/** Which subnet tiers an {@link existingVpc} has, and whether their route tables are known. */
+export interface VpcTiers {
+  readonly public?: boolean;
+  readonly private?: boolean;
+  readonly isolated?: boolean;
+  readonly routeTables?: boolean;
+}
+
+/**
+ * An imported VPC with public subnets (unless `public` is false) and, as asked, private (with egress) and
+ * isolated ones; with `routeTables`, the subnets' route table ids are known too.
+ */
+export function existingVpc(stack: Stack, tiers: VpcTiers = { private: true }): ec2.IVpc {
+  const tier = (name: keyof typeof SUBNETS, wanted: boolean | undefined) => wanted ? SUBNETS[name] : undefined;
+  const tables = (name: keyof typeof SUBNETS, wanted: boolean | undefined) => wanted && tiers.routeTables ? ROUTE_TABLES[name] : undefined;
   return ec2.Vpc.fromVpcAttributes(stack, 'ExistingVpc', {
     vpcId: 'vpc-0123456789abcdef0',
     availabilityZones: ['us-east-1a', 'us-east-1b'],
-    publicSubnetIds: SUBNETS.public,
-    privateSubnetIds: tiers.private ? SUBNETS.private : undefined,
-    isolatedSubnetIds: tiers.isolated ? SUBNETS.isolated : undefined,
+    publicSubnetIds: tier('public', tiers.public ?? true),
+    publicSubnetRouteTableIds: tables('public', tiers.public ?? true),
+    privateSubnetIds: tier('private', tiers.private),
+    privateSubnetRouteTableIds: tables('private', tiers.private),
+    isolatedSubnetIds: tier('isolated', tiers.isolated),
+    isolatedSubnetRouteTableIds: tables('isolated', tiers.isolated),
   });
 }
 
