@@ -8,4 +8,4 @@ export * from './gateway-alarm-options';
 export { KeysDocument } from './keys-document';
 export * from './keys-document-options';
 export { GatewayVpcEndpoints } from './vpc-endpoints';
-export { GatewayRoleOptions } from './role-settings';
+export * from './role-options';

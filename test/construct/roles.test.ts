@@ -6,9 +6,14 @@ import { BedrockAccessGateway, GatewayCompute, GatewayRoleOptions, GatewayVpcEnd
 
 const BOUNDARY_ARN = 'arn:aws:iam::123456789012:policy/workload-boundary';
 
+/** What the tests read of a role. */
+interface RoleResource {
+  readonly Properties: { readonly PermissionsBoundary?: unknown; readonly Path?: string; readonly RoleName?: string };
+}
+
 /** Every IAM role of the template, by logical id. */
-function roles(template: Template): [string, { Properties: { PermissionsBoundary?: unknown; Path?: string; RoleName?: string } }][] {
-  return Object.entries(template.findResources('AWS::IAM::Role'));
+function roles(template: Template): [string, RoleResource][] {
+  return Object.entries(template.findResources('AWS::IAM::Role')) as [string, RoleResource][];
 }
 
 describe('BedrockAccessGateway roles', () => {
