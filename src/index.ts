@@ -7,5 +7,6 @@ export * from './gateway-key';
 export * from './gateway-alarm-options';
 export { KeysDocument } from './keys-document';
 export * from './keys-document-options';
+export { GatewayEncryption } from './encryption';
 export { GatewayVpcEndpoints } from './vpc-endpoints';
 export * from './role-options';
