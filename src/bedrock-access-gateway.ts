@@ -11,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { GatewayAccessLogs } from './access-logs';
 import { ApiKeySource } from './api-key-source';
 import { bedrockPolicyStatements, bedrockWildcardFindings, validateAllowedModels } from './bedrock-policy';
 import { GatewayCompute } from './compute';
@@ -222,6 +223,18 @@ export interface BedrockAccessGatewayProps {
    * @default GatewayEncryption.awsManaged()
    */
   readonly encryption?: GatewayEncryption;
+
+  /**
+   * Access logs of the load balancer, to a new or a given S3 bucket. Needs a stack with a region.
+   * @default - none
+   */
+  readonly accessLogs?: GatewayAccessLogs;
+
+  /**
+   * Deletion protection of the load balancer: CloudFormation (or anyone) can delete it only after turning it off.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -308,6 +321,7 @@ export class BedrockAccessGateway extends Construct {
       certificate: props.certificate,
       ingressPeers: props.ingressPeers ?? [ec2.Peer.anyIpv4()],
       idleTimeout,
+      deletionProtection: props.deletionProtection,
     });
     this.loadBalancer = lb.loadBalancer;
     this.listener = lb.listener;
@@ -370,7 +384,8 @@ export class BedrockAccessGateway extends Construct {
     if (props.guardrails) built.role.addToPrincipalPolicy(guardrailPolicyStatement(props.guardrails));
     warnAboutLikelyMistakes(this, { ...props, idleTimeout, function: built.function });
     acknowledgeBedrockWildcards(built.role, bedrockWildcardFindings(props.allowedModels));
-    acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, props.ingressPeers);
+    props.accessLogs?._bind(this, lb.loadBalancer);
+    acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, props.ingressPeers, props.accessLogs !== undefined);
 
     const scheme = props.certificate ? 'https' : 'http';
     const host = props.domainName ?? this.loadBalancer.loadBalancerDnsName;

@@ -1,3 +1,4 @@
+export * from './access-logs';
 export * from './bedrock-access-gateway';
 export * from './compute-options';
 export { ApiKeySource } from './api-key-source';

@@ -63,13 +63,28 @@ export function acknowledgeFargateService(service: ecs.FargateService): void {
   });
 }
 
-/** Findings on the load balancer and its security group; `ingressPeers` as given in the props. */
-export function acknowledgeLoadBalancer(loadBalancer: IConstruct, securityGroup: IConstruct, ingressPeers: ec2.IPeer[] | undefined): void {
-  acknowledge(loadBalancer, {
-    id: 'AwsSolutions-ELB2',
-    reason: 'Load balancer access logs would record client IPs and request paths for every call; enable them with '
-      + 'loadBalancer.logAccessLogs(bucket) where your retention rules allow.',
+/** The bucket the gateway creates for the load balancer's access logs. */
+export function acknowledgeAccessLogBucket(bucket: IConstruct): void {
+  acknowledge(bucket, {
+    id: 'AwsSolutions-S1',
+    reason: 'This bucket receives the load balancer\'s access logs; its own server access logs would need a further bucket, '
+      + 'and writes to it come only from Elastic Load Balancing (bucket policy), reads are recorded by CloudTrail data events where enabled.',
   });
+}
+
+/**
+ * Findings on the load balancer and its security group; `ingressPeers` as given in the props, `accessLogs`
+ * whether the gateway turned the load balancer's access logs on.
+ */
+export function acknowledgeLoadBalancer(loadBalancer: IConstruct, securityGroup: IConstruct, ingressPeers: ec2.IPeer[] | undefined,
+  accessLogs: boolean): void {
+  if (!accessLogs) {
+    acknowledge(loadBalancer, {
+      id: 'AwsSolutions-ELB2',
+      reason: 'Load balancer access logs would record client IPs and request paths for every call; turn them on with the '
+        + 'accessLogs prop where your retention rules allow.',
+    });
+  }
   if (ingressPeers === undefined) {
     acknowledge(securityGroup, {
       id: 'AwsSolutions-EC23',
