@@ -33,6 +33,7 @@ import { applyRoleOptions } from './role-settings';
 import { warnAboutLikelyMistakes } from './synth-warnings';
 import { propError, validateProxySettings } from './validation';
 import { GatewayVpcEndpoints } from './vpc-endpoints';
+import { GatewayWebAcl } from './web-acl';
 
 /** Environment variables the construct sets itself; `environment` may not override them. */
 const RESERVED_ENVIRONMENT = [
@@ -235,6 +236,13 @@ export interface BedrockAccessGatewayProps {
    * @default false
    */
   readonly deletionProtection?: boolean;
+
+  /**
+   * An AWS WAF web ACL associated with the load balancer: a new one (known bad inputs blocked, an optional
+   * per-IP rate limit) or an existing one.
+   * @default - none
+   */
+  readonly webAcl?: GatewayWebAcl;
 }
 
 /**
@@ -385,6 +393,7 @@ export class BedrockAccessGateway extends Construct {
     warnAboutLikelyMistakes(this, { ...props, idleTimeout, function: built.function });
     acknowledgeBedrockWildcards(built.role, bedrockWildcardFindings(props.allowedModels));
     props.accessLogs?._bind(this, lb.loadBalancer);
+    props.webAcl?._bind(this, lb.loadBalancer);
     acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, props.ingressPeers, props.accessLogs !== undefined);
 
     const scheme = props.certificate ? 'https' : 'http';

@@ -11,3 +11,4 @@ export * from './keys-document-options';
 export { GatewayEncryption } from './encryption';
 export { GatewayVpcEndpoints } from './vpc-endpoints';
 export * from './role-options';
+export * from './web-acl';
