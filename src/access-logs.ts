@@ -21,8 +21,8 @@ export interface AccessLogBucketOptions {
 export abstract class GatewayAccessLogs {
   /**
    * A new bucket: S3-managed encryption (the only kind load balancer logs support), SSL-only access,
-   * public access blocked, objects owned by the bucket owner, logs deleted after `expiration`. The bucket
-   * is retained when the stack is deleted.
+   * public access blocked, objects owned by the bucket owner, versioned, logs deleted after `expiration`.
+   * The bucket is retained when the stack is deleted.
    *
    * @param options bucket settings
    */
@@ -60,8 +60,11 @@ class NewBucketLogs extends GatewayAccessLogs {
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Versions keep a deleted or overwritten log recoverable for a day; expiration deletes them all in the end.
+      versioned: true,
       lifecycleRules: [{
         expiration: this.options.expiration ?? Duration.days(90),
+        noncurrentVersionExpiration: Duration.days(1),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
       removalPolicy: RemovalPolicy.RETAIN,

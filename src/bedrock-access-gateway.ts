@@ -25,7 +25,7 @@ import { GatewayTables } from './gateway-tables';
 import { guardrailPolicyStatement, validateGuardrails } from './guardrail-policy';
 import { KeysDocument } from './keys-document';
 import { GatewayLoadBalancer } from './load-balancer';
-import { acknowledgeBedrockWildcards, acknowledgeLoadBalancer } from './nag';
+import { acknowledgeBedrockWildcards, acknowledgeGateway, acknowledgeLoadBalancer } from './nag';
 import { checkSubnetSelection, createVpc, defaultInternetFacing, loadBalancerSubnets, privateComputeSubnets } from './network';
 import { DEFAULT_ROUTE_PREFIX } from './proxy-settings';
 import { GatewayRoleOptions } from './role-options';
@@ -393,8 +393,15 @@ export class BedrockAccessGateway extends Construct {
     warnAboutLikelyMistakes(this, { ...props, idleTimeout, function: built.function });
     acknowledgeBedrockWildcards(built.role, bedrockWildcardFindings(props.allowedModels));
     props.accessLogs?._bind(this, lb.loadBalancer);
-    props.webAcl?._bind(this, lb.loadBalancer);
-    acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, props.ingressPeers, props.accessLogs !== undefined);
+    props.webAcl?._bind(this, lb.loadBalancer, logRetention);
+    acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, {
+      ingressPeers: props.ingressPeers,
+      accessLogs: props.accessLogs !== undefined,
+      https: props.certificate !== undefined,
+      webAcl: props.webAcl !== undefined,
+      deletionProtection: props.deletionProtection ?? false,
+    });
+    acknowledgeGateway(this, { customerManagedKey: this.encryptionKey !== undefined });
 
     const scheme = props.certificate ? 'https' : 'http';
     const host = props.domainName ?? this.loadBalancer.loadBalancerDnsName;

@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeNewVpc } from './nag';
 import { propError } from './validation';
 
 /** Name of the isolated subnet group a new VPC gets for the compute when the gateway creates VPC endpoints. */
@@ -23,7 +24,8 @@ export interface NewVpcOptions {
 export function createVpc(scope: Construct, options: NewVpcOptions): ec2.Vpc {
   const subnetConfiguration: ec2.SubnetConfiguration[] = [];
   if (options.internetFacing || !options.privateCompute) {
-    subnetConfiguration.push({ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 });
+    // Nothing the gateway puts there needs an address assigned at launch (Fargate tasks ask for one themselves).
+    subnetConfiguration.push({ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false });
   }
   if (!options.internetFacing) {
     subnetConfiguration.push({ name: 'LoadBalancer', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 });
@@ -34,6 +36,7 @@ export function createVpc(scope: Construct, options: NewVpcOptions): ec2.Vpc {
   const vpc = new ec2.Vpc(scope, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration });
   const flowLogGroup = new logs.LogGroup(scope, 'VpcFlowLogs', { retention: options.logRetention });
   vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup) });
+  acknowledgeNewVpc(vpc, vpc.publicSubnets.length > 0);
   return vpc;
 }
 

@@ -1,5 +1,6 @@
-import { Token } from 'aws-cdk-lib';
+import { ArnFormat, Names, Stack, Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { propError } from './validation';
@@ -22,7 +23,8 @@ export abstract class GatewayWebAcl {
    * A new regional web ACL that allows by default, blocks known bad inputs (the AWS managed rule group
    * `AWSManagedRulesKnownBadInputsRuleSet`: Log4j, Java deserialization and similar exploit patterns) and,
    * with `rateLimitPerIp`, clients above that rate. The common rule set is left out: it blocks request
-   * bodies over 8 KB, which long prompts exceed. Metrics and sampled requests are on.
+   * bodies over 8 KB, which long prompts exceed. Metrics and sampled requests are on; its logs go to a
+   * log group `aws-waf-logs-…` with the `Authorization` header (the API key) redacted.
    *
    * @param options web ACL settings
    */
@@ -43,12 +45,15 @@ export abstract class GatewayWebAcl {
    * Associates the web ACL (created under `scope` if need be) with the load balancer.
    * @internal
    */
-  public _bind(scope: Construct, loadBalancer: elbv2.IApplicationLoadBalancer): void {
-    new wafv2.CfnWebACLAssociation(scope, 'WebAclAssociation', { resourceArn: loadBalancer.loadBalancerArn, webAclArn: this.webAclArn(scope) });
+  public _bind(scope: Construct, loadBalancer: elbv2.IApplicationLoadBalancer, logRetention: logs.RetentionDays): void {
+    new wafv2.CfnWebACLAssociation(scope, 'WebAclAssociation', {
+      resourceArn: loadBalancer.loadBalancerArn,
+      webAclArn: this.webAclArn(scope, logRetention),
+    });
   }
 
-  /** The ARN of the web ACL, created under `scope` if need be. */
-  protected abstract webAclArn(scope: Construct): string;
+  /** The ARN of the web ACL, created under `scope` (with its logs kept for `logRetention`) if need be. */
+  protected abstract webAclArn(scope: Construct, logRetention: logs.RetentionDays): string;
 }
 
 class NewWebAcl extends GatewayWebAcl {
@@ -56,7 +61,7 @@ class NewWebAcl extends GatewayWebAcl {
     super();
   }
 
-  protected webAclArn(scope: Construct): string {
+  protected webAclArn(scope: Construct, logRetention: logs.RetentionDays): string {
     const limit = this.options.rateLimitPerIp;
     if (limit !== undefined && !Token.isUnresolved(limit) && !(Number.isInteger(limit) && limit >= 10 && limit <= 2_000_000_000)) {
       throw propError('webAcl', 'GatewayWebAcl.create({ rateLimitPerIp }) must be an integer from 10 to 2,000,000,000 requests per 5 minutes',
@@ -79,13 +84,25 @@ class NewWebAcl extends GatewayWebAcl {
         visibilityConfig: visibility('RateLimitPerIp'),
       });
     }
-    return new wafv2.CfnWebACL(scope, 'WebAcl', {
+    const webAcl = new wafv2.CfnWebACL(scope, 'WebAcl', {
       description: 'Bedrock Access Gateway load balancer',
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('BedrockAccessGateway'),
       rules,
-    }).attrArn;
+    });
+    // WAF writes only to log groups named aws-waf-logs-*, and takes their ARN without the ":*" suffix.
+    const logGroupName = `aws-waf-logs-${Names.uniqueResourceName(webAcl, { maxLength: 450 })}`;
+    const logGroup = new logs.LogGroup(scope, 'WebAclLogs', { logGroupName, retention: logRetention });
+    const logging = new wafv2.CfnLoggingConfiguration(scope, 'WebAclLogging', {
+      resourceArn: webAcl.attrArn,
+      logDestinationConfigs: [Stack.of(scope).formatArn({
+        service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+    });
+    logging.node.addDependency(logGroup);
+    return webAcl.attrArn;
   }
 }
 

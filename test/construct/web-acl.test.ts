@@ -37,6 +37,13 @@ describe('BedrockAccessGateway web ACL', () => {
       ResourceArn: LOAD_BALANCER,
       WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayWebAcl'), 'Arn'] },
     });
+    // Its logs go to a log group WAF accepts, without the API key.
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-'), RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      ResourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayWebAcl'), 'Arn'] },
+      LogDestinationConfigs: [{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':log-group:aws-waf-logs-')])] }],
+      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }],
+    });
   });
 
   test('without a rate limit the web ACL blocks known bad inputs only', () => {
@@ -57,6 +64,7 @@ describe('BedrockAccessGateway web ACL', () => {
     // THEN
     const template = synthClean(stack);
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: LOAD_BALANCER, WebACLArn: arn });
   });
 
