@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { ApiKeySource, BedrockAccessGateway, BedrockAccessGatewayProps, GatewayCompute, KeysDocument } from '../src';
+import { ApiKeySource, BedrockAccessGateway, BedrockAccessGatewayProps, GatewayCompute, GatewayVpcEndpoints, KeysDocument } from '../src';
 import { BootstraplessSynthesizer } from './bootstrapless-synthesizer';
 import { consoleInterface } from './console-interface';
 import { allowPullFromAccountRepositories } from './image-pull';
@@ -34,7 +34,7 @@ export class GatewayTemplateStack extends Stack {
 
     const params = declareParameters(this, variant, defaults);
     const gateway = new BedrockAccessGateway(this, 'Gateway', {
-      ...network(this, params),
+      ...network(this, variant, params),
       compute: variant.compute === 'lambda'
         ? GatewayCompute.lambda()
         : GatewayCompute.fargate({ image: ecs.ContainerImage.fromRegistry(params.containerImageUri!.valueAsString) }),
@@ -42,13 +42,14 @@ export class GatewayTemplateStack extends Stack {
       defaultModel: params.defaultModel.valueAsString,
       defaultEmbeddingModel: params.defaultEmbeddingModel.valueAsString,
       ingressPeers: [ec2.Peer.ipv4(params.allowedIngressCidr.valueAsString)],
-      // Built internet-facing with a certificate; the scheme and the certificate are then left to the parameters.
-      internetFacing: true,
+      // Built with a certificate, which is then left to the parameter.
       certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', params.certificateArn.valueAsString),
     });
 
-    // An internal load balancer may sit in public subnets too: it then gets private addresses only.
-    (gateway.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme.valueAsString;
+    if (params.loadBalancerScheme) {
+      // An internal load balancer may sit in public subnets too: it then gets private addresses only.
+      (gateway.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme.valueAsString;
+    }
     if (gateway.service) allowPullFromAccountRepositories(gateway.service);
     if (params.assignPublicIp) {
       const service = gateway.service!.node.defaultChild as ecs.CfnService;
@@ -86,9 +87,13 @@ function keySource(params: TemplateParameters): Pick<BedrockAccessGatewayProps, 
   };
 }
 
-/** A new VPC (the construct's default), or the existing VPC and subnets from the parameters. */
-function network(scope: Construct, params: TemplateParameters) {
-  if (!params.vpcId) return {};
+/**
+ * A new VPC (the construct's default; built internet-facing, the scheme is then left to the parameter), a new
+ * private VPC with VPC endpoints behind an internal load balancer, or the existing VPC and subnets from the parameters.
+ */
+function network(scope: Construct, variant: TemplateVariant, params: TemplateParameters): BedrockAccessGatewayProps {
+  if (variant.network === 'private-vpc') return { internetFacing: false, vpcEndpoints: GatewayVpcEndpoints.create() };
+  if (!params.vpcId) return { internetFacing: true };
   new CfnRule(scope, 'SubnetsInVpc', {
     assertions: [{
       assert: Fn.conditionEachMemberEquals(Fn.valueOfAll('AWS::EC2::Subnet::Id', 'VpcId'), params.vpcId.valueAsString),
@@ -103,6 +108,7 @@ function network(scope: Construct, params: TemplateParameters) {
   });
   return {
     vpc,
+    internetFacing: true,
     loadBalancerSubnets: { subnetType: ec2.SubnetType.PUBLIC },
     computeSubnets: params.computeSubnetIds ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : undefined,
   };

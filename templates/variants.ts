@@ -1,7 +1,10 @@
 /** Where the proxy runs. */
 export type ComputeKind = 'lambda' | 'fargate';
-/** Whether the template creates its VPC or takes the ids of an existing one. */
-export type NetworkKind = 'new-vpc' | 'existing-vpc';
+/**
+ * Whether the template creates its VPC, takes the ids of an existing one, or creates a private VPC
+ * (no internet gateway, no NAT; an internal load balancer and VPC endpoints).
+ */
+export type NetworkKind = 'new-vpc' | 'existing-vpc' | 'private-vpc';
 /**
  * Where the API key lives: a Secrets Manager secret or an SSM SecureString parameter; or `keys`: a keys
  * document (several named keys with their models and limits) in a Secrets Manager secret.
@@ -20,7 +23,11 @@ export interface TemplateVariant {
 }
 
 const COMPUTE_TEXT: Record<ComputeKind, string> = { lambda: 'AWS Lambda', fargate: 'Amazon ECS on AWS Fargate' };
-const NETWORK_TEXT: Record<NetworkKind, string> = { 'new-vpc': 'in a new VPC', 'existing-vpc': 'in an existing VPC' };
+const NETWORK_TEXT: Record<NetworkKind, string> = {
+  'new-vpc': 'in a new VPC',
+  'existing-vpc': 'in an existing VPC',
+  'private-vpc': 'in a new private VPC without internet access (internal load balancer, VPC endpoints)',
+};
 const KEY_TEXT: Record<ApiKeyKind, string> = {
   secret: 'the API key in a Secrets Manager secret',
   ssm: 'the API key in an SSM SecureString parameter',
@@ -28,12 +35,12 @@ const KEY_TEXT: Record<ApiKeyKind, string> = {
 };
 
 /**
- * Every template: each compute in a new or existing VPC, with the key read from either store, or with a
- * keys document. The key store is a variant rather than a condition so each template asks only for the
- * key it uses and grants read access to exactly that resource.
+ * Every template: each compute in a new, existing or private VPC, with the key read from either store, or
+ * with a keys document. The key store is a variant rather than a condition so each template asks only for
+ * the key it uses and grants read access to exactly that resource.
  */
 export const TEMPLATE_VARIANTS: readonly TemplateVariant[] = (['lambda', 'fargate'] as const).flatMap((compute) =>
-  (['new-vpc', 'existing-vpc'] as const).flatMap((network) =>
+  (['new-vpc', 'existing-vpc', 'private-vpc'] as const).flatMap((network) =>
     (['secret', 'ssm', 'keys'] as const).map((apiKey) => ({
       name: `${compute}-${network}-${apiKey}`,
       compute,
