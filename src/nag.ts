@@ -21,6 +21,12 @@ export interface GatewayHardening {
 
 /** Findings on everything under the gateway, whichever part creates it (roles and log groups included). */
 export function acknowledgeGateway(gateway: IConstruct, hardening: GatewayHardening): void {
+  acknowledgeCompliance(gateway, 'DynamoDBInBackupPlan',
+    'The gateway\'s tables hold short-lived state (rate-limit counters, stored responses that expire) and have point-in-time '
+    + 'recovery on; AWS Backup plans are an account-level choice: select the tables in your own plan by ARN or tag.');
+  acknowledgeCompliance(gateway, 'CloudWatchAlarmAction',
+    'The gateway\'s alarms come without actions: who is notified (an SNS topic, chat, an incident tool) is the account\'s choice; '
+    + 'add one with serverErrorsAlarm.addAlarmAction() or monthlyBudgetAlarm.addAlarmAction().');
   acknowledgeCompliance(gateway, 'IAMNoInlinePolicy',
     'Each role gets its least-privilege grants as an AWS::IAM::Policy attached to that role only (CDK grants); a customer managed '
     + 'policy would grant the same while inviting reuse by other roles. No policy is shared between roles.');

@@ -91,7 +91,9 @@ describe('cdk-nag acknowledgements', () => {
     expect(complianceAcknowledgements(stack)).toEqual(inBothPacks([
       'ALBHttpToHttpsRedirection at Stack/Gateway/LoadBalancer/LoadBalancer',
       'ALBWAFEnabled at Stack/Gateway/LoadBalancer/LoadBalancer',
+      'CloudWatchAlarmAction at Stack/Gateway',
       'CloudWatchLogGroupEncrypted at Stack/Gateway',
+      'DynamoDBInBackupPlan at Stack/Gateway',
       'ELBDeletionProtectionEnabled at Stack/Gateway/LoadBalancer/LoadBalancer',
       'ELBLoggingEnabled at Stack/Gateway/LoadBalancer/LoadBalancer',
       'ELBv2ACMCertificateRequired at Stack/Gateway/LoadBalancer/LoadBalancer',
@@ -124,6 +126,8 @@ describe('cdk-nag acknowledgements', () => {
     });
     // THEN
     expect(complianceAcknowledgements(stack)).toEqual(inBothPacks([
+      'CloudWatchAlarmAction at Stack/Gateway',
+      'DynamoDBInBackupPlan at Stack/Gateway',
       'ELBv2ACMCertificateRequired at Stack/Gateway/LoadBalancer/LoadBalancer',
       'IAMNoInlinePolicy at Stack/Gateway',
       'LambdaDLQ at Stack/Gateway/Lambda/Function',
