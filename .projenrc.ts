@@ -86,7 +86,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@smithy/util-utf8@^4',
   ],
 
-  gitignore: ['/assets/', '/cdk.out/', '/.cdk-test-out/'],
+  gitignore: ['/assets/', '/cdk.out/', '/.cdk-test-out/', '/.jsii.tabl.json'],
 });
 
 for (const pattern of ['/lambda/', '/templates/', '/scripts/', '/bench/', '/coverage/', '/tsconfig.dev.json', '/.ci/', '/.cfnlintrc.yaml', '/vitest.config.mts', '/rosetta/']) {
@@ -115,6 +115,15 @@ const bundle = project.addTask('bundle', {
   exec: 'ts-node --project tsconfig.dev.json scripts/bundle-proxy.ts',
 });
 project.preCompileTask.spawn(bundle);
+// The npm tarball must hold the proxy however the library was built (`compile` alone skips pre-compile).
+project.tasks.tryFind('package:js')!.prependSpawn(bundle);
+
+// The README's TypeScript examples must translate into the other jsii languages (Construct Hub shows them).
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile and translate the README examples with jsii-rosetta; any error fails',
+  exec: 'jsii-rosetta extract --strict .jsii',
+});
+project.postCompileTask.spawn(rosetta);
 
 project.testTask.reset();
 project.testTask.spawn(bundle);

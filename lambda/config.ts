@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { KeysDocument, parseKeysDocument } from './keys/keys-document';
+import { GatewayDefaults } from '../src/gateway-defaults';
+import {
+  parseBoolean, parseInteger, parseLogLevel, parseModelAliases, parseRoutePrefix, ProxySettingError,
+} from '../src/proxy-settings';
 
 /** Where the gateway's API key, or its keys document, comes from; exactly one is configured. */
 export type ApiKeySourceConfig =
@@ -66,36 +70,37 @@ export class ConfigError extends Error {
   }
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
+/**
+ * Reads the configuration from `env`. The rules for single settings live in `src/proxy-settings.ts`, which the
+ * construct also applies at synth; a setting they refuse becomes a ConfigError here.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const routePrefix = env.API_ROUTE_PREFIX ?? '/api/v1';
-  if (!/^\/[A-Za-z0-9_\-/]*[A-Za-z0-9_-]$/.test(routePrefix)) {
-    throw new ConfigError(`API_ROUTE_PREFIX: must start with "/" and not end with "/"; received "${routePrefix}"`);
+  try {
+    return readConfig(env);
+  } catch (err) {
+    throw err instanceof ProxySettingError ? new ConfigError(err.message) : err;
   }
-  const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}; received "${logLevel}"`);
-  }
+}
+
+function readConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   return {
-    routePrefix,
-    port: integer(env, 'PORT', 8080, 1, 65535),
+    routePrefix: parseRoutePrefix(env.API_ROUTE_PREFIX),
+    port: parseInteger('PORT', env.PORT),
     host: nonEmpty(env, 'HOST', '0.0.0.0'),
-    defaultModel: nonEmpty(env, 'DEFAULT_MODEL', 'global.anthropic.claude-sonnet-4-6'),
-    defaultEmbeddingModel: nonEmpty(env, 'DEFAULT_EMBEDDING_MODEL', 'amazon.titan-embed-text-v2:0'),
+    defaultModel: nonEmpty(env, 'DEFAULT_MODEL', GatewayDefaults.CHAT_MODEL),
+    defaultEmbeddingModel: nonEmpty(env, 'DEFAULT_EMBEDDING_MODEL', GatewayDefaults.EMBEDDING_MODEL),
     region,
     apiKeySource: apiKeySource(env),
-    apiKeyCacheTtlMs: integer(env, 'API_KEY_CACHE_TTL_SECONDS', 60, 0, 86_400) * 1000,
-    modelsCacheTtlMs: integer(env, 'MODELS_CACHE_TTL_SECONDS', 600, 1, 86_400) * 1000,
-    modelAliases: modelAliases(env.MODEL_ALIASES),
-    logLevel,
-    bodyLimitBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-    bedrockTimeoutMs: integer(env, 'BEDROCK_TIMEOUT_SECONDS', 600, 1, 3600) * 1000,
-    defaultMaxTokens: env.DEFAULT_MAX_TOKENS ? integer(env, 'DEFAULT_MAX_TOKENS', 0, 1, 1_000_000) : undefined,
-    enablePromptCaching: boolean(env, 'ENABLE_PROMPT_CACHING', false),
-    // ECS sends SIGKILL 30 s after SIGTERM by default (its stopTimeout, at most 120 s): finish before that.
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 0, 120) * 1000,
+    apiKeyCacheTtlMs: parseInteger('API_KEY_CACHE_TTL_SECONDS', env.API_KEY_CACHE_TTL_SECONDS) * 1000,
+    modelsCacheTtlMs: parseInteger('MODELS_CACHE_TTL_SECONDS', env.MODELS_CACHE_TTL_SECONDS) * 1000,
+    modelAliases: parseModelAliases(env.MODEL_ALIASES),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    bodyLimitBytes: parseInteger('MAX_REQUEST_BODY_BYTES', env.MAX_REQUEST_BODY_BYTES),
+    bedrockTimeoutMs: parseInteger('BEDROCK_TIMEOUT_SECONDS', env.BEDROCK_TIMEOUT_SECONDS) * 1000,
+    defaultMaxTokens: parseInteger('DEFAULT_MAX_TOKENS', env.DEFAULT_MAX_TOKENS),
+    enablePromptCaching: parseBoolean('ENABLE_PROMPT_CACHING', env.ENABLE_PROMPT_CACHING),
+    shutdownTimeoutMs: parseInteger('SHUTDOWN_TIMEOUT_SECONDS', env.SHUTDOWN_TIMEOUT_SECONDS) * 1000,
     limitsTableName: env.LIMITS_TABLE_NAME || undefined,
     gatewayName: nonEmpty(env, 'GATEWAY_NAME', 'bedrock-access-gateway'),
   };
@@ -133,38 +138,6 @@ function keysDocument(name: string, read: () => string): KeysDocument {
   } catch (err) {
     throw new ConfigError(`${name}: ${(err as Error).message}`);
   }
-}
-
-function modelAliases(raw: string | undefined): Record<string, string> {
-  if (raw === undefined || raw.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ConfigError('MODEL_ALIASES: must be a JSON object such as {"my-model":"anthropic.claude-3-haiku-20240307-v1:0"}; received invalid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)
-    || !Object.values(parsed).every((v) => typeof v === 'string' && v !== '')) {
-    throw new ConfigError('MODEL_ALIASES: must be a JSON object mapping names to non-empty model id strings');
-  }
-  return parsed as Record<string, string>;
-}
-
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name}: must be an integer from ${min} to ${max}; received "${raw}"`);
-  }
-  return value;
-}
-
-function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = raw.toLowerCase();
-  if (value !== 'true' && value !== 'false') throw new ConfigError(`${name}: must be true or false; received "${raw}"`);
-  return value === 'true';
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string, fallback: string): string {

@@ -1,4 +1,5 @@
 import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -21,6 +22,8 @@ export interface ApiKeyBinding {
   readonly grantRead: (grantee: iam.IGrantable) => void;
   /** Where the key lives, as the fields of a keys-document entry: `secretArn` (+ `secretField`) or `parameterName`. */
   readonly documentEntry: { [field: string]: string };
+  /** The service the proxy calls to read the key (a VPC endpoint for it lets private compute reach it). */
+  readonly endpointService: ec2.InterfaceVpcEndpointAwsService;
 }
 
 /** What a source is bound for: the prop and class named in errors, the construct id and the description of a generated secret. */
@@ -148,6 +151,7 @@ function secretBinding(secret: secretsmanager.ISecret, field: string): ApiKeyBin
       ...(field === DEFAULT_SECRET_FIELD ? {} : { API_KEY_SECRET_FIELD: field }),
     },
     secret,
+    endpointService: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     // GetSecretValue + DescribeSecret on this secret (suffix-wildcarded when known only by name), plus its KMS key.
     grantRead: (grantee) => { secret.grantRead(grantee); },
     documentEntry: { secretArn: secret.secretArn, ...(field === DEFAULT_SECRET_FIELD ? {} : { secretField: field }) },
@@ -169,6 +173,7 @@ class SsmParameterKey extends ApiKeySource {
     return {
       environment: { API_KEY_PARAM_NAME: name },
       parameterName: name,
+      endpointService: ec2.InterfaceVpcEndpointAwsService.SSM,
       grantRead: (grantee) => {
         grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
           actions: ['ssm:GetParameter'],

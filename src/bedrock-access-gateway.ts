@@ -7,14 +7,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { GatewayAccessLogs } from './access-logs';
 import { ApiKeySource } from './api-key-source';
 import { bedrockPolicyStatements, bedrockWildcardFindings, validateAllowedModels } from './bedrock-policy';
 import { GatewayCompute } from './compute';
 import { GatewayFrontDoor } from './front-door';
+import { encryptAtRest, GatewayEncryption, grantSecretDecrypt } from './encryption';
 import { GatewayAlarmOptions } from './gateway-alarm-options';
 import { GatewayDefaults } from './gateway-defaults';
 import { GatewayKey } from './gateway-key';
@@ -25,15 +28,15 @@ import { GatewayTables } from './gateway-tables';
 import { guardrailPolicyStatement, validateGuardrails } from './guardrail-policy';
 import { KeysDocument } from './keys-document';
 import { GatewayLoadBalancer } from './load-balancer';
-import { acknowledgeBedrockWildcards, acknowledgeLoadBalancer } from './nag';
-import { createVpc, loadBalancerSubnets } from './network';
-import { propError } from './validation';
-
-/** Route prefix of the OpenAI API unless `environment.API_ROUTE_PREFIX` says otherwise. */
-const DEFAULT_ROUTE_PREFIX = '/api/v1';
-
-/** Route prefixes the proxy accepts (it refuses to start with any other). */
-const ROUTE_PREFIX = /^\/[A-Za-z0-9_\-/]*[A-Za-z0-9_-]$/;
+import { acknowledgeBedrockWildcards, acknowledgeGateway, acknowledgeLoadBalancer } from './nag';
+import { checkSubnetSelection, createVpc, defaultInternetFacing, loadBalancerSubnets, privateComputeSubnets } from './network';
+import { DEFAULT_ROUTE_PREFIX } from './proxy-settings';
+import { GatewayRoleOptions } from './role-options';
+import { applyRoleOptions } from './role-settings';
+import { warnAboutLikelyMistakes } from './synth-warnings';
+import { propError, validateProxySettings } from './validation';
+import { GatewayVpcEndpoints } from './vpc-endpoints';
+import { GatewayWebAcl } from './web-acl';
 
 /** Environment variables the construct sets itself; `environment` may not override them. */
 const RESERVED_ENVIRONMENT = [
@@ -47,7 +50,8 @@ export interface BedrockAccessGatewayProps {
   /**
    * The VPC of the load balancer (and of Fargate tasks). Pass one from `Vpc.fromLookup` or
    * `Vpc.fromVpcAttributes` to create no VPC, subnet, internet gateway, NAT gateway or route.
-   * @default - a new VPC: 2 AZs, public subnets (plus isolated subnets when `internetFacing` is false), no NAT gateway, flow logs on
+   * @default - a new VPC: 2 AZs, no NAT gateway, flow logs on; public subnets unless the load balancer is internal and `vpcEndpoints`
+   * is set (then no internet gateway either), isolated subnets for an internal load balancer and for compute behind `vpcEndpoints`
    */
   readonly vpc?: ec2.IVpc;
 
@@ -62,9 +66,18 @@ export interface BedrockAccessGatewayProps {
    * runs in the VPC only when this is set, and then needs private subnets with a NAT gateway or VPC
    * endpoints (for Bedrock and the key's service): without it, it runs outside the VPC and the load
    * balancer invokes it through the Lambda API.
-   * @default - Fargate: private subnets with egress if the VPC has them, else public subnets; Lambda: outside the VPC
+   * @default - with `vpcEndpoints`: isolated subnets of a new VPC, else the private (or isolated) subnets of the given one. Without:
+   * Fargate in private subnets with egress if the VPC has them, else public, else isolated subnets; Lambda outside the VPC
    */
   readonly computeSubnets?: ec2.SubnetSelection;
+
+  /**
+   * VPC endpoints through which the proxy reaches AWS without a NAT gateway or internet gateway, created
+   * or existing ones. With them the compute runs in private or isolated subnets (a Lambda function too),
+   * and a new VPC for an internal load balancer has no public subnet and no internet gateway.
+   * @default - none: the proxy reaches AWS through the internet (public IP, NAT gateway, or Lambda outside the VPC)
+   */
+  readonly vpcEndpoints?: GatewayVpcEndpoints;
 
   /**
    * Where the proxy runs.
@@ -167,7 +180,7 @@ export interface BedrockAccessGatewayProps {
 
   /**
    * Whether the load balancer faces the internet; an internal one sits in private or isolated subnets.
-   * @default true
+   * @default - true, or false when the given `vpc` has no public subnets
    */
   readonly internetFacing?: boolean;
 
@@ -209,6 +222,37 @@ export interface BedrockAccessGatewayProps {
    * @default - none
    */
   readonly environment?: { [key: string]: string };
+
+  /**
+   * Permissions boundary, path and name prefix for every IAM role the gateway creates.
+   * @default - no boundary, path "/", names generated by CloudFormation
+   */
+  readonly roles?: GatewayRoleOptions;
+
+  /**
+   * Encryption at rest of the gateway's log groups, the generated API key secret and its tables.
+   * @default GatewayEncryption.awsManaged()
+   */
+  readonly encryption?: GatewayEncryption;
+
+  /**
+   * Access logs of the load balancer, to a new or a given S3 bucket. Needs a stack with a region.
+   * @default - none
+   */
+  readonly accessLogs?: GatewayAccessLogs;
+
+  /**
+   * Deletion protection of the load balancer: CloudFormation (or anyone) can delete it only after turning it off.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * An AWS WAF web ACL associated with the load balancer: a new one (known bad inputs blocked, an optional
+   * per-IP rate limit) or an existing one.
+   * @default - none
+   */
+  readonly webAcl?: GatewayWebAcl;
 }
 
 /**
@@ -278,10 +322,13 @@ export class BedrockAccessGateway extends Construct {
   /** The identity the proxy runs as; grant it access to more resources if your settings need it. */
   public readonly grantPrincipal: iam.IPrincipal;
 
+  /** The customer managed KMS key of the gateway's log groups, secret and tables, when `encryption` names one. */
+  public readonly encryptionKey?: kms.IKey;
+
   constructor(scope: Construct, id: string, props: BedrockAccessGatewayProps = {}) {
     super(scope, id);
     const compute = props.compute ?? GatewayCompute.lambda();
-    const internetFacing = props.internetFacing ?? true;
+    const internetFacing = props.internetFacing ?? defaultInternetFacing(props.vpc);
     const idleTimeout = props.idleTimeout ?? Duration.seconds(600);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const extraEnvironment = props.environment ?? {};
@@ -291,9 +338,13 @@ export class BedrockAccessGateway extends Construct {
     };
     const apiGateway = (props.frontDoor ?? GatewayFrontDoor.loadBalancer())._apiGateway;
     validateProps(props, models, idleTimeout, extraEnvironment);
+    applyRoleOptions(this, props.roles);
+    this.encryptionKey = (props.encryption ?? GatewayEncryption.awsManaged())._bind(this);
+    encryptAtRest(this, this.encryptionKey);
 
     // The API Gateway front door needs no VPC and no load balancer.
-    this.vpc = apiGateway ? props.vpc : props.vpc ?? createVpc(this, internetFacing, logRetention);
+    if (apiGateway) validateApiGatewayProps(props);
+    this.vpc = apiGateway ? props.vpc : props.vpc ?? createVpc(this, { internetFacing, privateCompute: props.vpcEndpoints !== undefined, logRetention });
     const lb = apiGateway ? undefined : new GatewayLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc!,
       subnets: loadBalancerSubnets(this.vpc!, internetFacing, props.loadBalancerSubnets),
@@ -301,6 +352,7 @@ export class BedrockAccessGateway extends Construct {
       certificate: props.certificate,
       ingressPeers: props.ingressPeers ?? [ec2.Peer.anyIpv4()],
       idleTimeout,
+      deletionProtection: props.deletionProtection,
     });
     this.loadBalancer = lb?.loadBalancer;
     this.listener = lb?.listener;
@@ -327,21 +379,49 @@ export class BedrockAccessGateway extends Construct {
       DEFAULT_MODEL: models.defaultModel,
       DEFAULT_EMBEDDING_MODEL: models.defaultEmbeddingModel,
     };
-    const built = compute._bind(this, { vpc: this.vpc, subnets: props.computeSubnets, listener: this.listener, environment, logRetention });
+    const computeSubnets = props.computeSubnets && this.vpc
+      ? checkSubnetSelection('computeSubnets', this.vpc, props.computeSubnets)
+      : props.computeSubnets ?? (props.vpcEndpoints && privateComputeSubnets(this.vpc!, props.vpc === undefined));
+    const built = compute._bind(this, { vpc: this.vpc, subnets: computeSubnets, listener: this.listener, environment, logRetention });
     this.function = built.function;
     this.service = built.service;
     this.grantPrincipal = built.role;
 
     keys.grantRead(built.role);
+    grantSecretDecrypt(this.encryptionKey, built.role);
     tables.grantItemAccess(built.role);
+    props.vpcEndpoints?._bind(this, {
+      vpc: this.vpc!,
+      subnets: computeSubnets!,
+      compute: built.connections!,
+      services: [
+        ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME,
+        ec2.InterfaceVpcEndpointAwsService.BEDROCK,
+        // The single key's store; named keys and keys documents may reference secrets and parameters alike.
+        ...(keys.single
+          ? [keys.single.endpointService]
+          : [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, ec2.InterfaceVpcEndpointAwsService.SSM]),
+        ...built.endpointServices,
+      ],
+    });
     for (const statement of bedrockPolicyStatements(props.allowedModels, keys.inferenceProfileArns)) {
       built.role.addToPrincipalPolicy(statement);
     }
     if (props.guardrails) built.role.addToPrincipalPolicy(guardrailPolicyStatement(props.guardrails));
+    warnAboutLikelyMistakes(this, { ...props, idleTimeout, function: built.function });
     acknowledgeBedrockWildcards(built.role, bedrockWildcardFindings(props.allowedModels));
     const routePrefix = extraEnvironment.API_ROUTE_PREFIX ?? DEFAULT_ROUTE_PREFIX;
+    acknowledgeGateway(this, { customerManagedKey: this.encryptionKey !== undefined });
     if (lb) {
-      acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, props.ingressPeers);
+      props.accessLogs?._bind(this, lb.loadBalancer);
+      props.webAcl?._bind(this, lb.loadBalancer, logRetention);
+      acknowledgeLoadBalancer(lb.loadBalancer, lb.securityGroup, {
+        ingressPeers: props.ingressPeers,
+        accessLogs: props.accessLogs !== undefined,
+        https: props.certificate !== undefined,
+        webAcl: props.webAcl !== undefined,
+        deletionProtection: props.deletionProtection ?? false,
+      });
       const scheme = props.certificate ? 'https' : 'http';
       this.apiBaseUrl = `${scheme}://${props.domainName ?? lb.loadBalancer.loadBalancerDnsName}${routePrefix}`;
     } else {
@@ -350,7 +430,10 @@ export class BedrockAccessGateway extends Construct {
         function: built.function!,
         functionTimeout: built.function!.timeout!,
         environment,
-        grantKeyRead: keys.grantRead,
+        grantKeyRead: (role) => {
+          keys.grantRead(role);
+          grantSecretDecrypt(this.encryptionKey, role);
+        },
         vpc: this.vpc,
         certificate: props.certificate,
         domainName: props.domainName,
@@ -415,6 +498,10 @@ function validateProps(props: BedrockAccessGatewayProps, models: DefaultModels, 
     if (!Token.isUnresolved(value) && value.trim() === '') {
       throw propError(name, 'must not be empty', `"${value}"`, 'name a Bedrock model id or omit it to use the GatewayDefaults model');
     }
+    if (!Token.isUnresolved(value) && /\s/.test(value)) {
+      throw propError(name, 'must be a Bedrock model id, inference profile id or ARN, which hold no blanks', `"${value}"`,
+        'copy the id from the Bedrock console or `aws bedrock list-foundation-models`, e.g. "global.anthropic.claude-sonnet-4-6"');
+    }
   }
   validateAllowedModels(props.allowedModels);
   validateGuardrails(props.guardrails);
@@ -443,11 +530,7 @@ function validateProps(props: BedrockAccessGatewayProps, models: DefaultModels, 
     throw propError('ingressPeers', 'must not be empty: no client could connect', '[]',
       'list the peers that may connect, e.g. ec2.Peer.ipv4("10.0.0.0/8"), or omit ingressPeers to allow any IPv4 address');
   }
-  const prefix = environment.API_ROUTE_PREFIX;
-  if (prefix !== undefined && !Token.isUnresolved(prefix) && !ROUTE_PREFIX.test(prefix)) {
-    throw propError('environment', 'API_ROUTE_PREFIX must start with "/" and not end with "/"', `"${prefix}"`,
-      'use a path such as "/api/v1", or omit API_ROUTE_PREFIX');
-  }
+  validateProxySettings(environment);
   if ('API_KEY' in environment) {
     throw propError('environment', 'API_KEY would put the key in plain text in the function or task configuration', 'API_KEY',
       'store the key in Secrets Manager or SSM Parameter Store and pass it with the apiKey prop');
@@ -456,5 +539,20 @@ function validateProps(props: BedrockAccessGatewayProps, models: DefaultModels, 
   if (reserved.length > 0) {
     throw propError('environment', 'sets variables the construct manages', reserved.join(', '),
       'use the apiKey, keys, keysDocument, storeResponses, defaultModel, defaultEmbeddingModel or compute props instead');
+  }
+}
+
+/** Props that shape the load balancer or its network, refused with the API Gateway front door. */
+function validateApiGatewayProps(props: BedrockAccessGatewayProps): void {
+  const fixes: Partial<Record<keyof BedrockAccessGatewayProps, string>> = {
+    accessLogs: 'API Gateway writes JSON access logs of its own; remove accessLogs',
+    webAcl: 'use the webAclArn option of GatewayFrontDoor.apiGateway() instead',
+    deletionProtection: 'remove it: API Gateway has no load balancer to protect',
+    vpcEndpoints: 'pass vpc and computeSubnets to run the function in your private subnets, with your own VPC endpoints',
+  };
+  for (const [prop, fix] of Object.entries(fixes)) {
+    if (props[prop as keyof BedrockAccessGatewayProps] !== undefined) {
+      throw propError(prop, 'applies to the load balancer front door only', 'GatewayFrontDoor.apiGateway()', fix!);
+    }
   }
 }

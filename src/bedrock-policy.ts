@@ -53,6 +53,10 @@ export function validateAllowedModels(allowedModels: string[] | undefined): void
     if (!Token.isUnresolved(id) && id.trim() === '') {
       throw propError('allowedModels', 'model ids must not be empty', `"${id}"`, 'remove the empty entry');
     }
+    if (!Token.isUnresolved(id) && /\s/.test(id.trim())) {
+      throw propError('allowedModels', 'entries must be model ids, inference profile ids or ARNs, which hold no blanks', `"${id}"`,
+        'copy the id from the Bedrock console or `aws bedrock list-foundation-models`');
+    }
   }
 }
 

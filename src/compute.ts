@@ -1,3 +1,4 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +15,10 @@ export interface ComputeBinding {
   readonly role: iam.IRole;
   readonly function?: lambda.Function;
   readonly service?: ecs.FargateService;
+  /** The compute's network access, when it runs in the VPC. */
+  readonly connections?: ec2.Connections;
+  /** AWS services the compute itself needs besides the proxy's (image pulls, log shipping), as VPC endpoint services. */
+  readonly endpointServices: ec2.InterfaceVpcEndpointAwsService[];
 }
 
 /**
@@ -55,7 +60,8 @@ class LambdaCompute extends GatewayCompute {
 
   public _bind(scope: Construct, context: ComputeContext): ComputeBinding {
     const proxy = new LambdaProxy(scope, 'Lambda', { ...this.options, ...context });
-    return { role: proxy.role, function: proxy.function };
+    // Lambda ships the function's logs itself; a function outside the VPC has no connections.
+    return { role: proxy.role, function: proxy.function, connections: context.subnets && proxy.function.connections, endpointServices: [] };
   }
 }
 
@@ -71,6 +77,16 @@ class FargateCompute extends GatewayCompute {
         'use GatewayFrontDoor.loadBalancer() (the default) with Fargate, or GatewayCompute.lambda() with API Gateway');
     }
     const proxy = new FargateProxy(scope, 'Fargate', { ...this.options, ...context, vpc: context.vpc, listener: context.listener });
-    return { role: proxy.service.taskDefinition.taskRole, service: proxy.service };
+    return {
+      role: proxy.service.taskDefinition.taskRole,
+      service: proxy.service,
+      connections: proxy.service.connections,
+      // Image pulls (layers come from S3, through its gateway endpoint) and the awslogs driver.
+      endpointServices: [
+        ec2.InterfaceVpcEndpointAwsService.ECR,
+        ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+        ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+      ],
+    };
   }
 }

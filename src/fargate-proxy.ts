@@ -45,6 +45,7 @@ export class FargateProxy extends Construct {
     const desiredCount = props.desiredCount ?? minCapacity;
     validateSize(cpu, memoryLimitMiB, containerPort);
     validateScaling(minCapacity, maxCapacity, desiredCount);
+    validateTargets(props.targetCpuUtilizationPercent, props.requestsPerTarget);
 
     const subnets = props.vpc.selectSubnets(props.subnets ?? defaultComputeSubnets(props.vpc));
     const cluster = new ecs.Cluster(this, 'Cluster', {
@@ -95,9 +96,13 @@ export class FargateProxy extends Construct {
   }
 }
 
-/** Private subnets with egress when the VPC has them, else its public subnets (with a public IP). */
+/**
+ * Private subnets with egress when the VPC has them, else its public subnets (with a public IP), else its
+ * isolated subnets (reaching AWS through VPC endpoints).
+ */
 function defaultComputeSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
-  return { subnetType: vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PUBLIC };
+  if (vpc.privateSubnets.length > 0) return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  return { subnetType: vpc.publicSubnets.length > 0 ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_ISOLATED };
 }
 
 function validateSize(cpu: number, memory: number, port: number): void {
@@ -127,5 +132,16 @@ function validateScaling(min: number, max: number, desired: number): void {
   if (!Number.isInteger(desired) || desired < min || desired > max) {
     throw propError('compute', 'GatewayCompute.fargate({ desiredCount }) must lie between minCapacity and maxCapacity',
       `desiredCount ${desired} with ${min}..${max}`, 'omit desiredCount to start with minCapacity tasks');
+  }
+}
+
+function validateTargets(cpuPercent: number | undefined, requestsPerTarget: number | undefined): void {
+  if (cpuPercent !== undefined && !Token.isUnresolved(cpuPercent) && !(cpuPercent >= 1 && cpuPercent <= 100)) {
+    throw propError('compute', 'GatewayCompute.fargate({ targetCpuUtilizationPercent }) must be a percentage from 1 to 100', String(cpuPercent),
+      'pick the average CPU utilization to aim for, e.g. 70');
+  }
+  if (requestsPerTarget !== undefined && !Token.isUnresolved(requestsPerTarget) && !(Number.isInteger(requestsPerTarget) && requestsPerTarget >= 1)) {
+    throw propError('compute', 'GatewayCompute.fargate({ requestsPerTarget }) must be a positive integer', String(requestsPerTarget),
+      'pick the requests per task per minute to aim for, e.g. 600');
   }
 }

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { ApiGatewayFrontDoorOptions, EdgeLimits } from './front-door';
 import { addOpenAIGatewayResponses } from './gateway-responses';
 import { LAMBDA_ASSET } from './lambda-proxy';
-import { acknowledgeRestApi } from './nag';
+import { acknowledgeLambdaFunction, acknowledgeRestApi } from './nag';
 import { propError } from './validation';
 
 /** Stage of the API: the first segment of the default URL's path. */
@@ -105,7 +105,7 @@ export class GatewayRestApi extends Construct {
     } else {
       this.origin = `https://${this.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${STAGE_NAME}`;
     }
-    acknowledgeRestApi(this.api, props.webAclArn !== undefined);
+    acknowledgeRestApi(this.api, { webAcl: props.webAclArn !== undefined, tracing: props.tracing ?? false });
   }
 
   private createVpcEndpoint(vpc: ec2.IVpc): ec2.InterfaceVpcEndpoint {
@@ -127,7 +127,7 @@ export class GatewayRestApi extends Construct {
     });
     logGroup.grantWrite(role);
     props.grantKeyRead(role);
-    return new lambda.Function(this, 'AuthorizerFunction', {
+    const authorizer = new lambda.Function(this, 'AuthorizerFunction', {
       description: 'Bedrock Access Gateway: checks the Bearer API key and names its usage plan',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -143,6 +143,8 @@ export class GatewayRestApi extends Construct {
         DEFAULT_USAGE_PLAN_KEY: planKeys.defaultKey,
       },
     });
+    acknowledgeLambdaFunction(authorizer, false, false);
+    return authorizer;
   }
 
   /**

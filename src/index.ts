@@ -1,3 +1,4 @@
+export * from './access-logs';
 export * from './bedrock-access-gateway';
 export * from './compute-options';
 export { ApiKeySource } from './api-key-source';
@@ -8,3 +9,7 @@ export * from './gateway-alarm-options';
 export { KeysDocument } from './keys-document';
 export * from './keys-document-options';
 export * from './front-door';
+export { GatewayEncryption } from './encryption';
+export { GatewayVpcEndpoints } from './vpc-endpoints';
+export * from './role-options';
+export * from './web-acl';

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ComputeContext } from './compute-context';
 import { LambdaComputeOptions } from './compute-options';
-import { acknowledgeLambdaNetworkInterfaces } from './nag';
+import { acknowledgeLambdaFunction, acknowledgeLambdaNetworkInterfaces } from './nag';
 import { propError } from './validation';
 
 /**
@@ -78,6 +78,7 @@ export class LambdaProxy extends Construct {
     });
 
     warnOfLargeEnvironment(this, props.environment);
+    acknowledgeLambdaFunction(this.function, props.reservedConcurrentExecutions !== undefined, props.subnets !== undefined);
 
     props.listener?.addTargets('Lambda', {
       targets: [new targets.LambdaTarget(this.function)],

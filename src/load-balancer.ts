@@ -11,6 +11,7 @@ export interface GatewayLoadBalancerProps {
   readonly certificate?: acm.ICertificate;
   readonly ingressPeers: ec2.IPeer[];
   readonly idleTimeout: Duration;
+  readonly deletionProtection?: boolean;
 }
 
 /**
@@ -44,6 +45,7 @@ export class GatewayLoadBalancer extends Construct {
       securityGroup: this.securityGroup,
       idleTimeout: props.idleTimeout,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection,
     });
 
     if (props.certificate) {

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import { ApiKeySource, BedrockAccessGateway, BedrockAccessGatewayProps, GatewayCompute, GatewayFrontDoor, KeysDocument } from '../src';
+import { ApiKeySource, BedrockAccessGateway, BedrockAccessGatewayProps, GatewayCompute, GatewayFrontDoor, GatewayVpcEndpoints, KeysDocument } from '../src';
 import { BootstraplessSynthesizer } from './bootstrapless-synthesizer';
 import { consoleInterface } from './console-interface';
 import { allowPullFromAccountRepositories } from './image-pull';
@@ -73,7 +73,7 @@ function keySource(params: TemplateParameters): KeySourceProps {
 /** The gateway behind a load balancer whose scheme, client range and certificate come from the parameters. */
 function loadBalancerGateway(stack: Stack, variant: TemplateVariant, params: TemplateParameters, keys: KeySourceProps): BedrockAccessGateway {
   const gateway = new BedrockAccessGateway(stack, 'Gateway', {
-    ...network(stack, params),
+    ...network(stack, variant, params),
     compute: variant.compute === 'lambda'
       ? GatewayCompute.lambda()
       : GatewayCompute.fargate({ image: ecs.ContainerImage.fromRegistry(params.containerImageUri!.valueAsString) }),
@@ -81,13 +81,14 @@ function loadBalancerGateway(stack: Stack, variant: TemplateVariant, params: Tem
     defaultModel: params.defaultModel.valueAsString,
     defaultEmbeddingModel: params.defaultEmbeddingModel.valueAsString,
     ingressPeers: [ec2.Peer.ipv4(params.allowedIngressCidr!.valueAsString)],
-    // Built internet-facing with a certificate; the scheme and the certificate are then left to the parameters.
-    internetFacing: true,
+    // Built with a certificate, which is then left to the parameter.
     certificate: acm.Certificate.fromCertificateArn(stack, 'Certificate', params.certificateArn!.valueAsString),
   });
 
-  // An internal load balancer may sit in public subnets too: it then gets private addresses only.
-  (gateway.loadBalancer!.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme!.valueAsString;
+  if (params.loadBalancerScheme) {
+    // An internal load balancer may sit in public subnets too: it then gets private addresses only.
+    (gateway.loadBalancer!.node.defaultChild as elbv2.CfnLoadBalancer).scheme = params.loadBalancerScheme.valueAsString;
+  }
   if (gateway.service) allowPullFromAccountRepositories(gateway.service);
   if (params.assignPublicIp) {
     const service = gateway.service!.node.defaultChild as ecs.CfnService;
@@ -105,9 +106,13 @@ function loadBalancerGateway(stack: Stack, variant: TemplateVariant, params: Tem
   return gateway;
 }
 
-/** A new VPC (the construct's default), or the existing VPC and subnets from the parameters. */
-function network(scope: Construct, params: TemplateParameters) {
-  if (!params.vpcId) return {};
+/**
+ * A new VPC (the construct's default; built internet-facing, the scheme is then left to the parameter), a new
+ * private VPC with VPC endpoints behind an internal load balancer, or the existing VPC and subnets from the parameters.
+ */
+function network(scope: Construct, variant: TemplateVariant, params: TemplateParameters): BedrockAccessGatewayProps {
+  if (variant.network === 'private-vpc') return { internetFacing: false, vpcEndpoints: GatewayVpcEndpoints.create() };
+  if (!params.vpcId) return { internetFacing: true };
   new CfnRule(scope, 'SubnetsInVpc', {
     assertions: [{
       assert: Fn.conditionEachMemberEquals(Fn.valueOfAll('AWS::EC2::Subnet::Id', 'VpcId'), params.vpcId.valueAsString),
@@ -122,6 +127,7 @@ function network(scope: Construct, params: TemplateParameters) {
   });
   return {
     vpc,
+    internetFacing: true,
     loadBalancerSubnets: { subnetType: ec2.SubnetType.PUBLIC },
     computeSubnets: params.computeSubnetIds ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : undefined,
   };

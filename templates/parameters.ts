@@ -17,7 +17,9 @@ export interface TemplateParameters {
   readonly keySecretsNamePrefix?: CfnParameter;
   readonly defaultModel: CfnParameter;
   readonly defaultEmbeddingModel: CfnParameter;
+  /** Absent behind API Gateway, and in a private VPC, whose load balancer is internal. */
   readonly loadBalancerScheme?: CfnParameter;
+  /** Absent behind API Gateway, as is the certificate. */
   readonly allowedIngressCidr?: CfnParameter;
   readonly certificateArn?: CfnParameter;
   readonly vpcId?: CfnParameter;
@@ -82,7 +84,7 @@ export function declareParameters(stack: Stack, variant: TemplateVariant, defaul
       allowedPattern: MODEL_ID,
       constraintDescription: 'must be a Bedrock embedding model id without spaces, e.g. amazon.titan-embed-text-v2:0',
     }),
-    loadBalancerScheme: loadBalancer ? new CfnParameter(stack, 'LoadBalancerScheme', {
+    loadBalancerScheme: loadBalancer && variant.network !== 'private-vpc' ? new CfnParameter(stack, 'LoadBalancerScheme', {
       type: 'String',
       description: existingVpc
         ? 'internet-facing: reachable from the internet (load balancer subnets must be public); internal: reachable only from inside the VPC and connected networks.'

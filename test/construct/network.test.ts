@@ -12,7 +12,7 @@ const VPC_PLUMBING = [
 describe('BedrockAccessGateway networking', () => {
   const synthClean = useSynthChecks();
 
-  test('without a VPC it creates one: 2 AZs, public subnets, no NAT gateway, flow logs to CloudWatch', () => {
+  test('without a VPC it creates one: 2 AZs, public subnets that assign no address at launch, no NAT gateway, flow logs to CloudWatch', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
@@ -22,7 +22,8 @@ describe('BedrockAccessGateway networking', () => {
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.resourceCountIs('AWS::EC2::Subnet', 2);
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
-    template.hasResourceProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true });
+    template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+    template.hasResourceProperties('AWS::EC2::Route', { DestinationCidrBlock: '0.0.0.0/0', GatewayId: { Ref: Match.stringLikeRegexp('^GatewayVpcIGW') } });
     template.hasResourceProperties('AWS::EC2::FlowLog', { LogDestinationType: 'cloud-watch-logs', TrafficType: 'ALL' });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
     expect(gateway.vpc).toBeInstanceOf(ec2.Vpc);

@@ -7,6 +7,14 @@ const root = join(__dirname, '..', '..');
 /** lib/ exists once jsii has compiled (`npx projen compile`, part of the build before tests). */
 const compiled = existsSync(join(root, 'lib', 'index.js'));
 
+/** The commands a projen task runs, in order, with the tasks it spawns expanded (conditions ignored: every branch). */
+function taskCommands(name: string): string[] {
+  const tasks = JSON.parse(readFileSync(join(root, '.projen', 'tasks.json'), 'utf8')).tasks;
+  const expand = (task: string): string[] => (tasks[task].steps ?? []).flatMap((step: { spawn?: string; exec?: string; execArgs?: string[] }) =>
+    step.spawn ? expand(step.spawn) : [step.exec ?? step.execArgs!.join(' ')]);
+  return expand(name);
+}
+
 /** Paths of the files `npm pack` would put in the tarball. */
 function packedFiles(): string[] {
   const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -20,6 +28,17 @@ describe('the npm package', () => {
     // THEN
     expect(files).toEqual(expect.arrayContaining(['assets/lambda/index.js', 'assets/container/server.js', 'assets/container/Dockerfile']));
     expect(files.filter((file) => /^(lambda|test|scripts|templates|src)\//.test(file))).toEqual([]);
+  });
+
+  test.each(['package:js', 'package', 'build'])('the %s task bundles the proxy before jsii-pacmak packs the tarball', (task) => {
+    // WHEN
+    const commands = taskCommands(task);
+    // THEN
+    const bundle = commands.findIndex((command) => command.includes('scripts/bundle-proxy.ts'));
+    const packs = commands.flatMap((command, i) => command.startsWith('jsii-pacmak') ? [i] : []);
+    expect(packs.length).toBeGreaterThan(0);
+    expect(bundle).toBeGreaterThanOrEqual(0);
+    for (const pack of packs) expect(commands.slice(0, pack).some((command) => command.includes('scripts/bundle-proxy.ts'))).toBe(true);
   });
 
   test.skipIf(!compiled)('ships the compiled construct library', () => {

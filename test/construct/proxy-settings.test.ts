@@ -1,3 +1,4 @@
+import { Aws, CfnParameter, Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, test } from 'vitest';
 import { newStack, useSynthChecks } from './support';
@@ -77,11 +78,31 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
     [{ environment: { API_KEY: 'sk-123' } },
       'environment: API_KEY would put the key in plain text in the function or task configuration; received API_KEY; store the key in Secrets Manager or SSM Parameter Store and pass it with the apiKey prop'],
     [{ environment: { API_ROUTE_PREFIX: 'v1/' } },
-      'environment: API_ROUTE_PREFIX must start with "/" and not end with "/"; received "v1/"; use a path such as "/api/v1", or omit API_ROUTE_PREFIX'],
+      'environment: API_ROUTE_PREFIX must start with "/" and not end with "/", or the proxy refuses to start; received "v1/"; fix API_ROUTE_PREFIX, or omit it to use the proxy\'s default'],
+    [{ environment: { LOG_LEVEL: 'verbose' } },
+      'environment: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, or the proxy refuses to start; received "verbose"; fix LOG_LEVEL, or omit it to use the proxy\'s default'],
+    [{ environment: { MODEL_ALIASES: '{fast: nova}' } },
+      'environment: MODEL_ALIASES must be a JSON object such as {"my-model":"anthropic.claude-3-haiku-20240307-v1:0"}, or the proxy refuses to start; received "{fast: nova}"; fix MODEL_ALIASES, or omit it to use the proxy\'s default'],
+    [{ environment: { BEDROCK_TIMEOUT_SECONDS: '0' } },
+      'environment: BEDROCK_TIMEOUT_SECONDS must be an integer from 1 to 3600, or the proxy refuses to start; received "0"; fix BEDROCK_TIMEOUT_SECONDS, or omit it to use the proxy\'s default'],
+    [{ environment: { ENABLE_PROMPT_CACHING: 'yes' } },
+      'environment: ENABLE_PROMPT_CACHING must be true or false, or the proxy refuses to start; received "yes"; fix ENABLE_PROMPT_CACHING, or omit it to use the proxy\'s default'],
   ])('invalid props %o fail at construction', (props, message) => {
     // GIVEN
     const stack = newStack();
     // WHEN / THEN
     expect(() => new BedrockAccessGateway(stack, 'Gateway', props)).toThrow(message);
+  });
+
+  test('settings known only at deploy time (tokens) are left to the proxy', () => {
+    // GIVEN
+    const stack = newStack();
+    const level = new CfnParameter(stack, 'LogLevel').valueAsString;
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', { environment: { LOG_LEVEL: level, MAX_REQUEST_BODY_BYTES: Token.asString(Aws.NO_VALUE) } });
+    // THEN
+    synthClean(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ LOG_LEVEL: { Ref: 'LogLevel' } }) },
+    });
   });
 });

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { afterAll, expect } from 'vitest';
+import { BedrockAccessGateway } from '../../src';
 import { cfnLint, cfnLintAvailable } from '../support/cfn-lint';
 
 /** A fresh stack in its own app, environment-agnostic unless `env` is given. */
@@ -13,15 +14,29 @@ export function newStack(env?: { account: string; region: string }): Stack {
   return new Stack(new App(), 'Stack', { env });
 }
 
-/** cdk-nag AwsSolutions findings that are not acknowledged, as "rule at construct path". */
+/** The compliance packs every gateway is held to, besides AwsSolutions. */
+const COMPLIANCE_PACKS = [new NIST80053R5Checks(), new HIPAASecurityChecks()];
+
+/**
+ * cdk-nag findings that are not acknowledged, as "rule at construct path": AwsSolutions for the whole stack; NIST 800-53 rev 5
+ * and HIPAA Security for what every gateway in it creates (test fixtures beside it stand for the user's resources).
+ * The stack is synthesized first: aspects (role settings, encryption at rest) change resources only then.
+ */
 export function nagFindings(stack: Stack): string[] {
-  return new AwsSolutionsChecks().validateScope(stack).violations.flatMap((violation) =>
-    violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath ?? resource.resourceLogicalId}`));
+  Template.fromStack(stack);
+  const gateways = stack.node.findAll().filter((c) => c instanceof BedrockAccessGateway).map((c) => `${c.node.path}/`);
+  const findings = (pack: NagPack, inScope: (path: string) => boolean) => pack.validateScope(stack).violations.flatMap((violation) =>
+    violation.violatingResources.map((resource) => resource.constructPath ?? resource.resourceLogicalId ?? '')
+      .filter(inScope).map((path) => `${violation.ruleName} at ${path}`));
+  return [
+    ...findings(new AwsSolutionsChecks(), () => true),
+    ...COMPLIANCE_PACKS.flatMap((pack) => findings(pack, (path) => gateways.some((gateway) => path.startsWith(gateway)))),
+  ];
 }
 
 /**
  * Returns `synthClean(stack)` for one test file: it asserts that the stack has no unacknowledged
- * cdk-nag finding and returns its template; every template is also linted with cfn-lint
+ * cdk-nag finding (of the three packs) and returns its template; every template is also linted with cfn-lint
  * (where installed) in one run after the file's tests, which fails the file on any error.
  */
 export function useSynthChecks(): (stack: Stack) => Template {
@@ -51,14 +66,37 @@ export const SUBNETS = {
   isolated: ['subnet-0c0000000000000c1', 'subnet-0c0000000000000c2'],
 };
 
-/** An imported VPC with public subnets and, as asked, private (with egress) and isolated ones. */
-export function existingVpc(stack: Stack, tiers: { private?: boolean; isolated?: boolean } = { private: true }): ec2.IVpc {
+/** Route table ids of the {@link SUBNETS}, one per subnet. */
+export const ROUTE_TABLES = {
+  public: ['rtb-0a0000000000000a1', 'rtb-0a0000000000000a2'],
+  private: ['rtb-0b0000000000000b1', 'rtb-0b0000000000000b2'],
+  isolated: ['rtb-0c0000000000000c1', 'rtb-0c0000000000000c2'],
+};
+
+/** Which subnet tiers an {@link existingVpc} has, and whether their route tables are known. */
+export interface VpcTiers {
+  readonly public?: boolean;
+  readonly private?: boolean;
+  readonly isolated?: boolean;
+  readonly routeTables?: boolean;
+}
+
+/**
+ * An imported VPC with public subnets (unless `public` is false) and, as asked, private (with egress) and
+ * isolated ones; with `routeTables`, the subnets' route table ids are known too.
+ */
+export function existingVpc(stack: Stack, tiers: VpcTiers = { private: true }): ec2.IVpc {
+  const tier = (name: keyof typeof SUBNETS, wanted: boolean | undefined) => wanted ? SUBNETS[name] : undefined;
+  const tables = (name: keyof typeof SUBNETS, wanted: boolean | undefined) => wanted && tiers.routeTables ? ROUTE_TABLES[name] : undefined;
   return ec2.Vpc.fromVpcAttributes(stack, 'ExistingVpc', {
     vpcId: 'vpc-0123456789abcdef0',
     availabilityZones: ['us-east-1a', 'us-east-1b'],
-    publicSubnetIds: SUBNETS.public,
-    privateSubnetIds: tiers.private ? SUBNETS.private : undefined,
-    isolatedSubnetIds: tiers.isolated ? SUBNETS.isolated : undefined,
+    publicSubnetIds: tier('public', tiers.public ?? true),
+    publicSubnetRouteTableIds: tables('public', tiers.public ?? true),
+    privateSubnetIds: tier('private', tiers.private),
+    privateSubnetRouteTableIds: tables('private', tiers.private),
+    isolatedSubnetIds: tier('isolated', tiers.isolated),
+    isolatedSubnetRouteTableIds: tables('isolated', tiers.isolated),
   });
 }
 

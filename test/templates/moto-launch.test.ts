@@ -4,7 +4,10 @@ import {
   CloudFormationClient, CreateStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand, Parameter, StackResource,
 } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateSubnetCommand, CreateVpcCommand, DescribeInternetGatewaysCommand, DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateSubnetCommand, CreateVpcCommand, DescribeInternetGatewaysCommand, DescribeSecurityGroupsCommand, DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand, EC2Client,
+} from '@aws-sdk/client-ec2';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import {
   DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client,
@@ -156,7 +159,7 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
   test.each(loadBalancerVariants.map((v) => [v.name, v] as const))('%s reaches CREATE_COMPLETE with the resources it promises', async (name, variant) => {
     const vpcsBefore = await vpcIds();
     const igwsBefore = await igwIds();
-    const scheme = variant.apiKey === 'ssm' ? 'internal' : 'internet-facing';
+    const scheme = variant.apiKey === 'ssm' || variant.network === 'private-vpc' ? 'internal' : 'internet-facing';
 
     const { stack, resources, physicalId } = await launch(variant, name, parametersFor(variant));
     expect(stack.StackStatus, stack.StackStatusReason).toBe('CREATE_COMPLETE');
@@ -229,9 +232,23 @@ describe.skipIf(!motoAvailable)('templates launched in moto_server CloudFormatio
       expect(await vpcIds()).toEqual(vpcsBefore);
       expect(await igwIds()).toEqual(igwsBefore);
     } else {
-      expect(types).toEqual(expect.arrayContaining(['AWS::EC2::VPC', 'AWS::EC2::InternetGateway']));
+      expect(types).toEqual(expect.arrayContaining(['AWS::EC2::VPC']));
       expect((await vpcIds()).length).toBe(vpcsBefore.length + 1);
       expect(lb.VpcId).toBe(physicalId('AWS::EC2::VPC')[0]);
+      if (variant.network === 'new-vpc') {
+        expect(types).toContain('AWS::EC2::InternetGateway');
+      } else {
+        // Private: no way to the internet, and the endpoints the proxy needs in its place.
+        expect(types.filter((t) => ['AWS::EC2::InternetGateway', 'AWS::EC2::NatGateway', 'AWS::EC2::Route'].includes(t))).toEqual([]);
+        expect(await igwIds()).toEqual(igwsBefore);
+        const endpoints = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: physicalId('AWS::EC2::VPCEndpoint') }))).VpcEndpoints!;
+        expect(endpoints.map((e) => e.ServiceName!.replace('com.amazonaws.us-east-1.', '')).sort()).toEqual([
+          'bedrock', 'bedrock-runtime', 'dynamodb', 's3',
+          // A keys document may reference secrets and parameters alike.
+          ...{ secret: ['secretsmanager'], ssm: ['ssm'], keys: ['secretsmanager', 'ssm'] }[variant.apiKey],
+          ...variant.compute === 'fargate' ? ['ecr.api', 'ecr.dkr', 'logs'] : [],
+        ].sort());
+      }
     }
   });
 

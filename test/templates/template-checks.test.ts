@@ -62,7 +62,8 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
     const expected = [
       ...KEY_PARAMETERS[variant.apiKey],
       'DefaultModel', 'DefaultEmbeddingModel',
-      ...(variant.frontDoor === 'load-balancer' ? ['LoadBalancerScheme', 'AllowedIngressCidr', 'CertificateArn'] : []),
+      ...(variant.frontDoor === 'load-balancer' ? ['AllowedIngressCidr', 'CertificateArn'] : []),
+      ...(variant.frontDoor === 'load-balancer' && variant.network !== 'private-vpc' ? ['LoadBalancerScheme'] : []),
       ...(variant.network === 'existing-vpc' ? ['VpcId', 'LoadBalancerSubnetIds'] : []),
       ...(variant.network === 'existing-vpc' && variant.compute === 'fargate' ? ['ComputeSubnetIds', 'AssignPublicIp'] : []),
       ...(variant.compute === 'fargate' ? ['ContainerImageUri'] : ['AssetBucketPrefix']),
@@ -141,6 +142,7 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
     'existing-vpc': 'creates no VPC, subnet, gateway or route: it uses the VPC and subnets from the parameters',
     'new-vpc': 'creates its own VPC',
     'no-vpc': 'creates no VPC and no load balancer: a regional REST API streams from the function',
+    'private-vpc': 'creates its own VPC without internet gateway, NAT or route, with VPC endpoints and an internal load balancer',
   }[variant.network], () => {
     const networkTypes = ['AWS::EC2::VPC', 'AWS::EC2::Subnet', 'AWS::EC2::InternetGateway', 'AWS::EC2::NatGateway', 'AWS::EC2::Route'];
     const created = Object.values(synthesized.template(name).Resources).filter((r) => networkTypes.includes(r.Type));
@@ -158,9 +160,17 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
     if (variant.network === 'existing-vpc') {
       expect(created).toEqual([]);
       expect(lb.Properties.Subnets).toEqual({ Ref: 'LoadBalancerSubnetIds' });
-    } else {
+    } else if (variant.network === 'new-vpc') {
       expect(created.map((r) => r.Type)).toContain('AWS::EC2::VPC');
+    } else {
+      expect([...new Set(created.map((r) => r.Type))].sort()).toEqual(['AWS::EC2::Subnet', 'AWS::EC2::VPC']);
+      const endpoints = resourcesOfType(name, 'AWS::EC2::VPCEndpoint').map(([, endpoint]) => endpoint.Properties.VpcEndpointType);
+      expect(endpoints.sort()).toEqual([
+        ...variant.compute === 'fargate' ? ['Interface', 'Interface', 'Interface'] : [],
+        ...variant.apiKey === 'keys' ? ['Interface'] : [],
+        'Gateway', 'Gateway', 'Interface', 'Interface', 'Interface',
+      ].sort());
     }
-    expect(lb.Properties.Scheme).toEqual({ Ref: 'LoadBalancerScheme' });
+    expect(lb.Properties.Scheme).toEqual(variant.network === 'private-vpc' ? 'internal' : { Ref: 'LoadBalancerScheme' });
   });
 });
