@@ -16,8 +16,8 @@ import { GatewayAccessLogs } from './access-logs';
 import { ApiKeySource } from './api-key-source';
 import { bedrockPolicyStatements, bedrockWildcardFindings, validateAllowedModels } from './bedrock-policy';
 import { GatewayCompute } from './compute';
-import { GatewayFrontDoor } from './front-door';
 import { encryptAtRest, GatewayEncryption, grantSecretDecrypt } from './encryption';
+import { GatewayFrontDoor } from './front-door';
 import { GatewayAlarmOptions } from './gateway-alarm-options';
 import { GatewayDefaults } from './gateway-defaults';
 import { GatewayKey } from './gateway-key';
@@ -344,7 +344,8 @@ export class BedrockAccessGateway extends Construct {
 
     // The API Gateway front door needs no VPC and no load balancer.
     if (apiGateway) validateApiGatewayProps(props);
-    this.vpc = apiGateway ? props.vpc : props.vpc ?? createVpc(this, { internetFacing, privateCompute: props.vpcEndpoints !== undefined, logRetention });
+    const privateCompute = props.vpcEndpoints !== undefined;
+    this.vpc = apiGateway ? props.vpc : props.vpc ?? createVpc(this, { internetFacing, privateCompute, logRetention });
     const lb = apiGateway ? undefined : new GatewayLoadBalancer(this, 'LoadBalancer', {
       vpc: this.vpc!,
       subnets: loadBalancerSubnets(this.vpc!, internetFacing, props.loadBalancerSubnets),
