@@ -18,6 +18,15 @@ export type ApiKeySourceConfig =
   /** API_KEYS_DOCUMENT: a keys document given inline, validated at start-up. */
   | { readonly kind: 'keys-inline'; readonly document: KeysDocument };
 
+/** Where the Responses API keeps responses made with `store: true`. */
+export type ResponsesStoreConfig =
+  /** RESPONSES_TABLE_NAME: a DynamoDB table shared by every instance. */
+  | { readonly kind: 'dynamodb'; readonly tableName: string }
+  /** Neither variable: a bounded in-memory store (a single local server). */
+  | { readonly kind: 'memory' }
+  /** RESPONSES_STORE=none: nothing is kept. */
+  | { readonly kind: 'none' };
+
 /** Gateway configuration, read from the environment once at start-up. */
 export interface GatewayConfig {
   /** Prefix of the OpenAI routes (API_ROUTE_PREFIX). */
@@ -54,6 +63,10 @@ export interface GatewayConfig {
   readonly limitsTableName?: string;
   /** The `Gateway` dimension of the usage metrics (GATEWAY_NAME). */
   readonly gatewayName: string;
+  /** Where stored responses go (RESPONSES_TABLE_NAME, RESPONSES_STORE=none). */
+  readonly responsesStore: ResponsesStoreConfig;
+  /** How long a stored response is kept (RESPONSES_TTL_DAYS). */
+  readonly responsesTtlSeconds: number;
   /** How long the server entry point waits for in-flight requests on SIGTERM before cutting them off (SHUTDOWN_TIMEOUT_SECONDS). */
   readonly shutdownTimeoutMs: number;
 }
@@ -94,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     bedrockTimeoutMs: integer(env, 'BEDROCK_TIMEOUT_SECONDS', 600, 1, 3600) * 1000,
     defaultMaxTokens: env.DEFAULT_MAX_TOKENS ? integer(env, 'DEFAULT_MAX_TOKENS', 0, 1, 1_000_000) : undefined,
     enablePromptCaching: boolean(env, 'ENABLE_PROMPT_CACHING', false),
+    responsesStore: responsesStore(env),
+    responsesTtlSeconds: integer(env, 'RESPONSES_TTL_DAYS', 30, 1, 3650) * 86_400,
     // ECS sends SIGKILL 30 s after SIGTERM by default (its stopTimeout, at most 120 s): finish before that.
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', 25, 0, 120) * 1000,
     limitsTableName: env.LIMITS_TABLE_NAME || undefined,
@@ -133,6 +148,13 @@ function keysDocument(name: string, read: () => string): KeysDocument {
   } catch (err) {
     throw new ConfigError(`${name}: ${(err as Error).message}`);
   }
+}
+
+function responsesStore(env: NodeJS.ProcessEnv): ResponsesStoreConfig {
+  const store = env.RESPONSES_STORE ?? '';
+  if (store !== '' && store !== 'none') throw new ConfigError(`RESPONSES_STORE: must be "none" or unset; received "${store}"`);
+  if (store === 'none') return { kind: 'none' };
+  return env.RESPONSES_TABLE_NAME ? { kind: 'dynamodb', tableName: env.RESPONSES_TABLE_NAME } : { kind: 'memory' };
 }
 
 function modelAliases(raw: string | undefined): Record<string, string> {
