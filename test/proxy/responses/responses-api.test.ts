@@ -253,3 +253,17 @@ describe('streamed responses', () => {
     await expect.poll(() => call.closedByClient, { timeout: 3000 }).toBe(true);
   });
 });
+
+describe('model access', () => {
+  const h = useHarness({ apiKeys: { verify: async (key) => (key === 'sk-nova-only' ? { name: 'nova-only', models: [NOVA] } : undefined) } });
+
+  test('a key without access to the model gets 403 model_not_allowed naming it; Bedrock is not called', async () => {
+    const client = h.client('sk-nova-only');
+    expect((await client.responses.create({ model: NOVA, input: 'hi', store: false })).output_text).toBe('hi');
+    const error = await apiError(client.responses.create({ model: SONNET_4, input: 'hi' }));
+    expect(error.status).toBe(403);
+    expect(error.error).toMatchObject({ code: 'model_not_allowed', param: 'model' });
+    expect(error.message).toContain(SONNET_4);
+    expect(h.emulator.callsTo('Converse')).toHaveLength(1);
+  });
+});
