@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { AttributeValue, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { AttributeValue, DeleteItemCommand, DynamoDBClient, GetItemCommand, GetItemCommandOutput, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { OpenAIError } from '../errors';
 import { ResponseStore, StoredResponse } from './response-store';
 
@@ -32,11 +32,11 @@ export class DynamoDbResponseStore implements ResponseStore {
     }
     const expiresAt = { N: String(Math.floor(this.now() / 1000) + this.ttlSeconds) };
     const chunk = (n: number) => ({ B: body.subarray(n * PART_BYTES, (n + 1) * PART_BYTES) });
-    await Promise.all(Array.from({ length: parts - 1 }, (_, i) => this.client.send(new PutItemCommand({
+    await Promise.all(Array.from({ length: parts - 1 }, (_, i) => this.send(new PutItemCommand({
       TableName: this.tableName,
       Item: { pk: { S: partKey(id, i + 1) }, body: chunk(i + 1), expiresAt },
     }))));
-    await this.client.send(new PutItemCommand({
+    await this.send(new PutItemCommand({
       TableName: this.tableName,
       Item: { pk: { S: headKey(id) }, owner: { S: owner }, parts: { N: String(parts) }, body: chunk(0), expiresAt },
     }));
@@ -48,7 +48,7 @@ export class DynamoDbResponseStore implements ResponseStore {
     const parts = Number(head.parts.N);
     const rest = await Promise.all(Array.from({ length: parts - 1 }, async (_, i) => {
       const key = { pk: { S: partKey(id, i + 1) } };
-      const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      const out = await this.send<GetItemCommandOutput>(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
       if (!out.Item?.body?.B) throw new Error(`stored response ${id} lacks part ${i + 1}`);
       return out.Item.body.B;
     }));
@@ -58,20 +58,40 @@ export class DynamoDbResponseStore implements ResponseStore {
   async delete(owner: string, id: string): Promise<boolean> {
     const head = await this.head(owner, id);
     if (!head) return false;
-    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: headKey(id) } } }));
+    await this.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: headKey(id) } } }));
     await Promise.all(Array.from({ length: Number(head.parts.N) - 1 }, (_, i) =>
-      this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: partKey(id, i + 1) } } }))));
+      this.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: partKey(id, i + 1) } } }))));
     return true;
+  }
+
+  /**
+   * One DynamoDB call. Its failures are the store's, never the client's: they become a plain error (a 500, the
+   * DynamoDB error as its cause in the log), so that, say, a missing table is not taken for Bedrock's
+   * ResourceNotFoundException and answered as an unknown model.
+   */
+  private async send<T = unknown>(command: PutItemCommand | GetItemCommand | DeleteItemCommand): Promise<T> {
+    try {
+      return await (this.client.send(command as never) as Promise<T>);
+    } catch (err) {
+      throw new Error(`response store: ${operationOf(command)} on ${this.tableName} failed`, { cause: err });
+    }
   }
 
   /** The head item of the owner's response, unless it is missing, another key's or past its TTL (not yet swept). */
   private async head(owner: string, id: string): Promise<Record<string, AttributeValue> | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: headKey(id) } }, ConsistentRead: true }));
+    const key = { pk: { S: headKey(id) } };
+    const out = await this.send<GetItemCommandOutput>(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     const item = out.Item;
     if (!item || item.owner?.S !== owner) return undefined;
     if (Number(item.expiresAt?.N) <= Math.floor(this.now() / 1000)) return undefined;
     return item;
   }
+}
+
+/** The DynamoDB operation of a command, by its class (names do not survive minification). */
+function operationOf(command: PutItemCommand | GetItemCommand | DeleteItemCommand): string {
+  if (command instanceof PutItemCommand) return 'PutItem';
+  return command instanceof GetItemCommand ? 'GetItem' : 'DeleteItem';
 }
 
 const headKey = (id: string) => `response#${id}`;

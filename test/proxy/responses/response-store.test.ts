@@ -111,6 +111,19 @@ describe.skipIf(!motoAvailable)('DynamoDbResponseStore against moto_server', () 
     expect((await client.send(new ScanCommand({ TableName: table }))).Items).toEqual([]);
   });
 
+  test('a store failure (here a missing table) is a 500 server error, not taken for a Bedrock error', async () => {
+    const h = await startHarness({ env: { RESPONSES_TABLE_NAME: 'no-such-table' }, deps: { responseStore: moto.clientConfig } });
+    try {
+      const error = await h.openai.responses.create({ model: NOVA, input: 'hello' }).catch((e) => e);
+      expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+      expect(error.error).toMatchObject({ type: 'server_error', code: null });
+      const failure = h.logs.find((l) => l.msg === 'request failed') as { error: { message: string; cause: { name: string } } };
+      expect(failure.error).toMatchObject({ message: 'response store: PutItem on no-such-table failed', cause: { name: 'ResourceNotFoundException' } });
+    } finally {
+      await h.stop();
+    }
+  });
+
   describe('through the gateway (openai SDK), two keys sharing one table', () => {
     let h: Harness;
     beforeAll(async () => {
