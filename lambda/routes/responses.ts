@@ -1,6 +1,7 @@
 import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { FastifyInstance } from 'fastify';
 import { RouteOptions } from './route-options';
+import { bedrockModelId } from '../auth/bedrock-model-id';
 import { requestedModel } from '../auth/model-access';
 import { catalogEntry } from '../bedrock/catalog-entry';
 import { assembleConverseInput, imageLoaderFor } from '../chat/converse-input';
@@ -62,7 +63,8 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
     const ctx = { modelId, model, loadImage, ...defaults };
     const conversation = await toConversation(placed, body.instructions, imageLoaderFor(ctx));
     if (conversation.messages.length === 0) throw OpenAIError.invalidRequest('\'input\' must hold at least one user message or function call output.', 'input');
-    const { input, structured } = assembleConverseInput(conversation, toGenerationSettings(body), ctx);
+    const { input: converseInput, structured } = assembleConverseInput(conversation, toGenerationSettings(body), ctx);
+    const input = { ...converseInput, modelId: bedrockModelId(request, modelId) };
     const meta: ResponseMeta = { id: newId('resp'), createdAt: Math.floor(Date.now() / 1000), model: modelId, request: body, structured };
     const keep = async (response: ResponseObject) => {
       if (store && body.store !== false) await store.put(owner, { response, input: [...previous, ...added] });

@@ -57,11 +57,11 @@ describe('per-request model and usage, as the shared stages after each answer se
     });
     expect(res.statusCode).toBe(200);
     const usage = stream ? JSON.parse(res.body.trim().split('\n').at(-1)!.slice(6)).response.usage : res.json().usage;
-    expect(seen).toEqual([{
+    await vi.waitFor(() => expect(seen).toEqual([{
       caller: 'default',
       modelId: MODEL,
       usage: { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, cacheReadTokens: 0, cacheWriteTokens: 0 },
-    }]);
+    }]));
     expect(usage.output_tokens).toBe(3);
   });
 

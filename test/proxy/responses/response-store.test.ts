@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiKeyVerifier } from '../../../lambda/auth/api-key-verifier';
@@ -12,7 +12,7 @@ import { ResponseObject } from '../../../lambda/responses/response-object';
 import { ResponseStore, StoredResponse } from '../../../lambda/responses/response-store';
 import { bundleProxyEntry } from '../../../scripts/bundle-proxy';
 import { BedrockEmulator } from '../../emulator/bedrock-emulator';
-import { Moto, motoAvailable, startMoto } from '../../support/moto';
+import { createCounterTable, Moto, motoAvailable, startMoto } from '../../support/moto';
 import { Harness, startHarness, useHarness } from '../harness';
 import { ServerProcess, startServerProcess } from '../server-process';
 
@@ -78,13 +78,7 @@ describe.skipIf(!motoAvailable)('DynamoDbResponseStore against moto_server', () 
   let moto: Moto;
   let client: DynamoDBClient;
   let tables = 0;
-  const newTable = async () => {
-    const TableName = `responses-${++tables}`;
-    await client.send(new CreateTableCommand({
-      TableName, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    }));
-    return TableName;
-  };
+  const newTable = () => createCounterTable(moto, `responses-${++tables}`);
   beforeAll(async () => {
     moto = await startMoto();
     client = new DynamoDBClient(moto.clientConfig);
@@ -186,7 +180,10 @@ describe.skipIf(!motoAvailable)('DynamoDbResponseStore against moto_server', () 
       emulator = await BedrockEmulator.start();
       const script = await bundleProxyEntry('server', mkdtempSync(join(tmpdir(), 'gateway-responses-')));
       const env = {
-        ...emulator.environment, API_KEY: 'sk-shared', RESPONSES_TABLE_NAME: await newTable(), AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint,
+        ...emulator.environment,
+        API_KEYS_DOCUMENT: JSON.stringify({ keys: [{ name: 'alice', key: 'sk-alice' }, { name: 'bob', key: 'sk-bob' }] }),
+        RESPONSES_TABLE_NAME: await newTable(),
+        AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint,
       };
       servers.push(await startServerProcess(script, env), await startServerProcess(script, env));
     }, 60_000);
@@ -196,10 +193,12 @@ describe.skipIf(!motoAvailable)('DynamoDbResponseStore against moto_server', () 
       await emulator?.stop();
     });
 
-    test('a response stored by one process is retrieved, continued and deleted through the other', async () => {
-      const [a, b] = servers.map((s) => new OpenAI({ baseURL: s.baseURL, apiKey: 'sk-shared', maxRetries: 0 }));
+    test('a response stored by one process is retrieved, continued and deleted through the other; another key (keys document) sees none of it', async () => {
+      const [a, b] = servers.map((s) => new OpenAI({ baseURL: s.baseURL, apiKey: 'sk-alice', maxRetries: 0 }));
+      const bob = new OpenAI({ baseURL: servers[1].baseURL, apiKey: 'sk-bob', maxRetries: 0 });
       const first = await a.responses.create({ model: NOVA, input: 'kept across processes' });
       expect((await b.responses.retrieve(first.id)).output_text).toBe('kept across processes');
+      expect(await status(bob.responses.retrieve(first.id))).toBe(404);
       const next = await b.responses.create({ model: NOVA, input: 'and more', previous_response_id: first.id });
       expect(emulator.callsTo('Converse').at(-1)!.body.messages).toHaveLength(3);
       expect((await a.responses.retrieve(next.id)).previous_response_id).toBe(first.id);

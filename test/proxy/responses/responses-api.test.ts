@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { makeParseableTextFormat } from 'openai/lib/parser';
 import { describe, expect, test } from 'vitest';
+import { Caller } from '../../../lambda/auth/caller';
 import { DEFAULT_MODELS, DEFAULT_PROFILES, SONNET_45, StreamStep } from '../../emulator/bedrock-emulator';
 import { TEST_API_KEY, useHarness } from '../harness';
 import { readSse } from './sse-events';
@@ -255,7 +256,19 @@ describe('streamed responses', () => {
 });
 
 describe('model access', () => {
-  const h = useHarness({ apiKeys: { verify: async (key) => (key === 'sk-nova-only' ? { name: 'nova-only', models: [NOVA] } : undefined) } });
+  const SONNET_35 = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
+  const TEAM_PROFILE = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/team-claude-a1b2c3';
+  const keys: Record<string, Caller> = {
+    'sk-nova-only': { name: 'nova-only', models: [NOVA] },
+    'sk-routed': { name: 'routed', models: [SONNET_35], inferenceProfiles: { [SONNET_35]: TEAM_PROFILE } },
+  };
+  const h = useHarness({ apiKeys: { verify: async (key) => keys[key] } });
+
+  test('a key with an application inference profile for the model sends its requests through the profile', async () => {
+    const response = await h.client('sk-routed').responses.create({ model: SONNET_35, input: 'hi', store: false });
+    expect(response.model).toBe(SONNET_35);
+    expect(h.emulator.callsTo('Converse')[0].modelId).toBe(TEAM_PROFILE);
+  });
 
   test('a key without access to the model gets 403 model_not_allowed naming it; Bedrock is not called', async () => {
     const client = h.client('sk-nova-only');
