@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ContentBlock, ConverseResponse, StopReason, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
 import { StructuredOutput } from '../chat/structured-output';
+import { toUsage } from '../chat/usage';
 import { OpenAIErrorBody } from '../errors';
 import { ResponsesRequest, TextFormat } from './responses-request';
 import { sealReasoning } from './sealed-reasoning';
@@ -127,17 +128,15 @@ export function responseObject(
   };
 }
 
-/** Bedrock usage as Responses usage; input counts cache reads and writes. Bedrock does not report reasoning tokens apart. */
+/** Bedrock usage as Responses usage, counted as for chat (input includes cache reads and writes). Bedrock does not report reasoning tokens apart. */
 export function toResponsesUsage(usage: TokenUsage | undefined): ResponsesUsage {
-  const cached = usage?.cacheReadInputTokens ?? 0;
-  const input = (usage?.inputTokens ?? 0) + cached + (usage?.cacheWriteInputTokens ?? 0);
-  const output = usage?.outputTokens ?? 0;
+  const counted = toUsage(usage);
   return {
-    input_tokens: input,
-    input_tokens_details: { cached_tokens: cached },
-    output_tokens: output,
+    input_tokens: counted.prompt_tokens,
+    input_tokens_details: { cached_tokens: counted.prompt_tokens_details.cached_tokens },
+    output_tokens: counted.completion_tokens,
     output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: input + output,
+    total_tokens: counted.total_tokens,
   };
 }
 
