@@ -65,6 +65,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.28',
     'cdk-nag@^3',
     'openai@^6',
+    // Responses API clients in tests; the newest majors that run on Node 20 (later ones need Node 22 or openai 7).
+    '@openai/agents@~0.14.3',
+    'ai@^6',
+    '@ai-sdk/openai@^3',
+    'zod@^4',
     '@types/aws-lambda@^8',
     '@types/node@^20',
     '@aws-sdk/client-s3@^3',

@@ -2,14 +2,20 @@ import { Agent, request } from 'node:http';
 import { Child, spawnNode } from './processes';
 import { freePort } from '../test/support/local-server';
 
-/** A minimal keep-alive HTTP client for chat completions, so the load generator spends little CPU on the gateway side. */
-export function gatewayClient(port: number, apiKey: string, pathPrefix = '') {
+/** One POST to a gateway route: resolves when the whole answer has arrived (200); `onData` sees each chunk as it comes. */
+export type GatewayCall = (body: string, onData?: (chunk: Buffer) => void) => Promise<void>;
+
+/**
+ * A minimal keep-alive HTTP client for one route (chat completions unless `route` says otherwise, under `pathPrefix`),
+ * so the load generator spends little CPU on the gateway side.
+ */
+export function gatewayClient(port: number, apiKey: string, pathPrefix = '', route = '/api/v1/chat/completions'): GatewayCall {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   return (body: string, onData?: (chunk: Buffer) => void) => new Promise<void>((resolve, reject) => {
     const req = request({
       host: '127.0.0.1',
       port,
-      path: `${pathPrefix}/api/v1/chat/completions`,
+      path: `${pathPrefix}${route}`,
       method: 'POST',
       agent,
       headers: { 'authorization': `Bearer ${apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },

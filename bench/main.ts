@@ -5,7 +5,8 @@
  *
  * Measures non-streaming chat throughput and latency at concurrency 1/16/64, the first-chunk delay the gateway
  * adds to streams (the server, and the streaming Lambda entry point behind a local API Gateway stand-in at
- * concurrency 1/16, bench/streaming-lambda.ts), bundle sizes, Lambda module init time, the gateway's peak RSS under
+ * concurrency 1/16, bench/streaming-lambda.ts), `/responses` against chat completions (bench/responses.ts: throughput
+ * at concurrency 64, streaming first-event delay), bundle sizes, Lambda module init time, the gateway's peak RSS under
  * load, and what a key's limits cost (bench/limits.ts).
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +20,7 @@ import { gatewayClient, startGateway } from './gateway';
 import { limitsRows } from './limits';
 import { LoadResult, median, medianResult, percentile, runLoad } from './load';
 import { bundle, Child, peakRssMb, ROOT, spawnNode, waitForOutput } from './processes';
+import { benchResponses } from './responses';
 import { firstChunkDelaysAt, startStreamingLambda, STREAMING_LAMBDA_CONCURRENCY, streamingLambdaRows } from './streaming-lambda';
 
 const MODEL = 'amazon.nova-lite-v1:0';
@@ -132,6 +134,16 @@ async function main(): Promise<void> {
         lambda: await firstChunkDelaysAt(c, STREAM_SAMPLES, () => gatewayFirstChunk(viaLambda)),
       });
     }
+    const responses = await benchResponses({
+      chat: viaGateway,
+      responses: gatewayClient(gateway.port, API_KEY, '', '/api/v1/responses'),
+      model: MODEL,
+      prompt: PROMPT,
+      concurrency: 64,
+      durationMs: DURATION_MS,
+      rounds: ROUNDS,
+      streamSamples: STREAM_SAMPLES,
+    });
     http1.destroy();
     http2.destroy();
 
@@ -165,6 +177,7 @@ async function main(): Promise<void> {
     console.log(row(['Lambda module init (require, median of 7)', `${fmt(init.requireMs, 0)} ms`]));
     console.log(row(['first invoke after init (app ready + /health; model list warming)', `${fmt(init.firstInvokeMs, 0)} ms`]));
     console.log(row(['gateway peak RSS under load', `${fmt(rss, 0)} MB`]));
+    for (const line of responses) console.log(line);
     for (const line of limits) console.log(line);
   } finally {
     for (const child of children.reverse()) await child.stop();

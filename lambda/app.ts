@@ -12,6 +12,7 @@ import { chatRoutes } from './routes/chat';
 import { embeddingsRoutes } from './routes/embeddings';
 import { healthRoutes } from './routes/health';
 import { modelsRoutes } from './routes/models';
+import { responsesRoutes } from './routes/responses';
 import { RouteOptions } from './routes/route-options';
 import { registerRequestUsage } from './usage/request-usage';
 import { registerUsageMetrics } from './usage/usage-metrics';
@@ -55,6 +56,7 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
     await api.register(modelsRoutes, opts);
     await api.register(chatRoutes, opts);
     await api.register(embeddingsRoutes, opts);
+    await api.register(responsesRoutes, opts);
   }, { prefix: config.routePrefix });
   return app;
 }

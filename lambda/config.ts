@@ -22,6 +22,15 @@ export type ApiKeySourceConfig =
   /** API_KEYS_DOCUMENT: a keys document given inline, validated at start-up. */
   | { readonly kind: 'keys-inline'; readonly document: KeysDocument };
 
+/** Where the Responses API keeps responses made with `store: true`. */
+export type ResponsesStoreConfig =
+  /** RESPONSES_TABLE_NAME: a DynamoDB table shared by every instance. */
+  | { readonly kind: 'dynamodb'; readonly tableName: string }
+  /** Neither variable: a bounded in-memory store (a single local server). */
+  | { readonly kind: 'memory' }
+  /** RESPONSES_STORE=none: nothing is kept. */
+  | { readonly kind: 'none' };
+
 /** Gateway configuration, read from the environment once at start-up. */
 export interface GatewayConfig {
   /** Prefix of the OpenAI routes (API_ROUTE_PREFIX). */
@@ -58,6 +67,10 @@ export interface GatewayConfig {
   readonly limitsTableName?: string;
   /** The `Gateway` dimension of the usage metrics (GATEWAY_NAME). */
   readonly gatewayName: string;
+  /** Where stored responses go (RESPONSES_TABLE_NAME, RESPONSES_STORE=none). */
+  readonly responsesStore: ResponsesStoreConfig;
+  /** How long a stored response is kept (RESPONSES_TTL_DAYS). */
+  readonly responsesTtlSeconds: number;
   /** How long the server entry point waits for in-flight requests on SIGTERM before cutting them off (SHUTDOWN_TIMEOUT_SECONDS). */
   readonly shutdownTimeoutMs: number;
 }
@@ -100,6 +113,8 @@ function readConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     bedrockTimeoutMs: parseInteger('BEDROCK_TIMEOUT_SECONDS', env.BEDROCK_TIMEOUT_SECONDS) * 1000,
     defaultMaxTokens: parseInteger('DEFAULT_MAX_TOKENS', env.DEFAULT_MAX_TOKENS),
     enablePromptCaching: parseBoolean('ENABLE_PROMPT_CACHING', env.ENABLE_PROMPT_CACHING),
+    responsesStore: responsesStore(env),
+    responsesTtlSeconds: parseInteger('RESPONSES_TTL_DAYS', env.RESPONSES_TTL_DAYS) * 86_400,
     shutdownTimeoutMs: parseInteger('SHUTDOWN_TIMEOUT_SECONDS', env.SHUTDOWN_TIMEOUT_SECONDS) * 1000,
     limitsTableName: env.LIMITS_TABLE_NAME || undefined,
     gatewayName: nonEmpty(env, 'GATEWAY_NAME', 'bedrock-access-gateway'),
@@ -138,6 +153,13 @@ function keysDocument(name: string, read: () => string): KeysDocument {
   } catch (err) {
     throw new ConfigError(`${name}: ${(err as Error).message}`);
   }
+}
+
+function responsesStore(env: NodeJS.ProcessEnv): ResponsesStoreConfig {
+  const store = env.RESPONSES_STORE ?? '';
+  if (store !== '' && store !== 'none') throw new ConfigError(`RESPONSES_STORE: must be "none" or unset; received "${store}"`);
+  if (store === 'none') return { kind: 'none' };
+  return env.RESPONSES_TABLE_NAME ? { kind: 'dynamodb', tableName: env.RESPONSES_TABLE_NAME } : { kind: 'memory' };
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string, fallback: string): string {

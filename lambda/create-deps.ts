@@ -11,6 +11,9 @@ import { DynamoDbCounterStore } from './limits/dynamodb-counter-store';
 import { Limiter } from './limits/limiter';
 import { MemoryCounterStore } from './limits/memory-counter-store';
 import { logWarning } from './process-log';
+import { DynamoDbResponseStore } from './responses/dynamodb-response-store';
+import { MemoryResponseStore } from './responses/memory-response-store';
+import { ResponseStore } from './responses/response-store';
 
 /** Keep-alive connections per Bedrock endpoint; enough for one Lambda or a busy container. */
 const MAX_SOCKETS = 256;
@@ -31,6 +34,8 @@ export interface DepsOptions {
   readonly keyStore?: ClientSettings;
   /** For the DynamoDB client of the limit counters (LIMITS_TABLE_NAME). */
   readonly limitsStore?: ClientSettings;
+  /** For the DynamoDB client of the responses table. */
+  readonly responseStore?: ClientSettings;
 }
 
 /**
@@ -60,10 +65,20 @@ export function createDeps(config: GatewayConfig, options: DepsOptions = {}): Ga
     apiKeys: createApiKeyVerifier(config, { ...base, ...options.keyStore }),
     limiter: new Limiter(counterStore(config, { ...base, ...options.limitsStore }),
       (err) => logWarning('limit counters unavailable; requests admitted without them', err)),
+    responseStore: responseStore(config, { ...base, ...options.responseStore }),
   };
 }
 
 function counterStore(config: GatewayConfig, settings: ClientSettings): CounterStore {
   if (!config.limitsTableName) return new MemoryCounterStore();
   return new DynamoDbCounterStore(new DynamoDBClient(settings), config.limitsTableName);
+}
+
+function responseStore(config: GatewayConfig, settings: ClientSettings): ResponseStore | undefined {
+  const store = config.responsesStore;
+  switch (store.kind) {
+    case 'dynamodb': return new DynamoDbResponseStore(new DynamoDBClient(settings), store.tableName, config.responsesTtlSeconds);
+    case 'memory': return new MemoryResponseStore(config.responsesTtlSeconds * 1000);
+    case 'none': return undefined;
+  }
 }

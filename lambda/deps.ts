@@ -3,6 +3,7 @@ import { ApiKeyVerifier } from './auth/api-key-verifier';
 import { ModelCatalog } from './bedrock/model-catalog';
 import { RemoteImageFetcher } from './chat/image-source';
 import { Limiter } from './limits/limiter';
+import { ResponseStore } from './responses/response-store';
 
 /** What the routes need from outside the process; injected so tests can point them at emulators. */
 export interface GatewayDeps {
@@ -16,5 +17,7 @@ export interface GatewayDeps {
   readonly limiter: Limiter;
   /** Fetches `https:` image URLs in chat messages. @default guardedImageFetcher(): public addresses only */
   readonly fetchImage?: RemoteImageFetcher;
+  /** Keeps Responses-API responses made with `store: true`; undefined when the store is off (RESPONSES_STORE=none). */
+  readonly responseStore?: ResponseStore;
 }
 

@@ -20,6 +20,7 @@ export const INTEGER_SETTINGS = {
   DEFAULT_MAX_TOKENS: { min: 1, max: 1_000_000, fallback: undefined },
   // ECS sends SIGKILL 30 s after SIGTERM by default (its stopTimeout, at most 120 s): finish before that.
   SHUTDOWN_TIMEOUT_SECONDS: { min: 0, max: 120, fallback: 25 },
+  RESPONSES_TTL_DAYS: { min: 1, max: 3650, fallback: 30 },
 } as const;
 
 /** Names of the integer settings. */

@@ -93,6 +93,9 @@ export interface ChatRequest {
   readonly guardrail_config?: GuardrailSettings;
 }
 
+/** Everything of a chat request but its model and messages: how to generate. The Responses API maps onto it too. */
+export type GenerationSettings = Omit<ChatRequest, 'model' | 'messages'>;
+
 // Union types are written as type lists (`["integer", "null"]`), not anyOf: a wrong value then fails with one
 // error naming every allowed type, where anyOf's first error (the one reported) names only its first branch.
 const nullable = (type: string, rest: Record<string, unknown> = {}) => ({ type: [type, 'null'], ...rest });

@@ -43,7 +43,7 @@ export function toChatCompletion(response: ConverseResponse, meta: CompletionMet
   const blocks: ContentBlock[] = response.output?.message?.content ?? [];
   let content = '';
   let reasoning = '';
-  let answeredByTool = false;
+  let toolAnswer: string | undefined;
   const toolCalls: ChatToolCall[] = [];
   for (const block of blocks) {
     if (block.text !== undefined) {
@@ -51,8 +51,7 @@ export function toChatCompletion(response: ConverseResponse, meta: CompletionMet
     } else if (block.reasoningContent?.reasoningText?.text) {
       reasoning += block.reasoningContent.reasoningText.text;
     } else if (block.toolUse && block.toolUse.name === meta.structured?.toolName) {
-      content += JSON.stringify(block.toolUse.input ?? {});
-      answeredByTool = true;
+      toolAnswer = JSON.stringify(block.toolUse.input ?? {});
     } else if (block.toolUse) {
       toolCalls.push({
         id: block.toolUse.toolUseId!,
@@ -61,6 +60,8 @@ export function toChatCompletion(response: ConverseResponse, meta: CompletionMet
       });
     }
   }
+  // The response_format answer is the whole content: text the model wrote around the call is not part of it.
+  if (toolAnswer !== undefined) content = toolAnswer;
   const message: ChatCompletion['choices'][0]['message'] = {
     role: 'assistant',
     content: content === '' && toolCalls.length > 0 ? null : content,
@@ -68,7 +69,7 @@ export function toChatCompletion(response: ConverseResponse, meta: CompletionMet
   };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (reasoning !== '') message.reasoning_content = reasoning;
-  const finishReason = answeredByTool && toolCalls.length === 0 ? 'stop' : toFinishReason(response.stopReason);
+  const finishReason = toolAnswer !== undefined && toolCalls.length === 0 ? 'stop' : toFinishReason(response.stopReason);
   return {
     id: meta.id,
     object: 'chat.completion',

@@ -1,13 +1,13 @@
 import { ConverseRequest, Message } from '@aws-sdk/client-bedrock-runtime';
 import { ModelInfo } from '../bedrock/model-catalog';
 import { OpenAIError } from '../errors';
-import { ChatRequest } from './chat-request';
+import { ChatRequest, GenerationSettings } from './chat-request';
 import { maxTokensOf, toInferenceConfig } from './inference-config';
-import { ImageLoader, toConverseConversation } from './messages';
+import { ConverseConversation, ImageLoader, toConverseConversation } from './messages';
 import { promptCacheOf, withCachePoints } from './prompt-cache';
 import { reasoningConfig } from './reasoning';
-import { structuredOutput, StructuredOutput } from './structured-output';
-import { toToolConfig } from './tool-config';
+import { nativeOutputConfig, structuredOutput, StructuredOutput } from './structured-output';
+import { forcesToolUse, toToolConfig } from './tool-config';
 
 export interface ConverseInputContext {
   /** The Bedrock model id the request resolved to. */
@@ -24,6 +24,7 @@ export interface ConverseInputContext {
 /** A Converse / ConverseStream request, plus what the response mappers need to read its answer. */
 export interface ConverseInput {
   readonly input: ConverseRequest;
+  /** The response_format tool whose input is the answer (the fallback for models without native structured output). */
   readonly structured?: StructuredOutput;
 }
 
@@ -32,39 +33,55 @@ export async function toConverseInput(request: ChatRequest, ctx: ConverseInputCo
   if (request.n != null && request.n !== 1) {
     throw OpenAIError.invalidRequest(`Only n=1 is supported; received n=${request.n}`, 'n');
   }
-  const loadImage = ctx.model && !ctx.model.inputModalities.includes('IMAGE') ? refuseImages(ctx.modelId) : ctx.loadImage;
-  const { system, messages } = await toConverseConversation(request.messages, loadImage);
-  const maxTokens = maxTokensOf(request, ctx.defaultMaxTokens);
-  let reasoning = reasoningConfig(ctx.modelId, request.reasoning_effort, maxTokens);
-  if (reasoning?.claudeThinking && inToolLoop(messages)) {
-    // Thinking Claude wants its signed thinking blocks back with the tool calls they led to, and OpenAI
-    // histories do not carry them: this turn runs without thinking rather than fail.
+  const conversation = await toConverseConversation(request.messages, imageLoaderFor(ctx));
+  return assembleConverseInput(conversation, request, ctx);
+}
+
+/** The context's image loader, or one refusing images when the catalog says the model takes none. */
+export function imageLoaderFor(ctx: ConverseInputContext): ImageLoader {
+  return ctx.model && !ctx.model.inputModalities.includes('IMAGE') ? refuseImages(ctx.modelId) : ctx.loadImage;
+}
+
+/**
+ * A Converse request from a mapped conversation and the generation settings: reasoning, structured output, tools,
+ * sampling, prompt cache and the Bedrock extras. The one place a Converse `modelId` is set.
+ */
+export function assembleConverseInput(conversation: ConverseConversation, settings: GenerationSettings, ctx: ConverseInputContext): ConverseInput {
+  const { system, messages } = conversation;
+  const maxTokens = maxTokensOf(settings, ctx.defaultMaxTokens);
+  let reasoning = reasoningConfig(ctx.modelId, settings.reasoning_effort, maxTokens);
+  if (reasoning?.claudeThinking && inToolLoopWithoutThinking(messages)) {
+    // Thinking Claude wants its signed thinking blocks back with the tool calls they led to; a history that lacks
+    // them (OpenAI chat histories never carry them) runs this turn without thinking rather than fail.
+    reasoning = undefined;
+  }
+  const outputConfig = nativeOutputConfig(settings.response_format, ctx.modelId);
+  const structured = outputConfig ? undefined : structuredOutput(settings.response_format);
+  if (reasoning?.claudeThinking && forcesToolUse(settings, structured)) {
+    // Claude refuses a forced tool while it thinks. What the client demanded (a tool call, or an answer in the
+    // response_format schema on a model without native structured output) wins: this turn runs without thinking.
     reasoning = undefined;
   }
   const claudeThinking = reasoning?.claudeThinking ?? false;
-  const structured = structuredOutput(request.response_format);
-  if (structured && claudeThinking) {
-    // Forced tool use is refused while Claude thinks, so ask for the answer tool in words instead.
-    system.push({ text: `Give your final answer only by calling the ${structured.toolName} tool.` });
-  }
-  const promptCache = promptCacheOf(request, ctx.modelId, ctx.promptCachingByDefault ?? false);
+  const promptCache = promptCacheOf(settings, ctx.modelId, ctx.promptCachingByDefault ?? false);
   if (promptCache) withCachePoints(system, messages, promptCache);
 
-  const inferenceConfig = toInferenceConfig(request, ctx.modelId, !claudeThinking, maxTokens);
-  const toolConfig = toToolConfig(request, { messages, structured, claudeThinking });
-  const additional = { ...reasoning?.fields, ...request.additional_model_request_fields };
-  const guardrail = request.guardrail_config;
-  const tier = request.service_tier;
+  const inferenceConfig = toInferenceConfig(settings, ctx.modelId, !claudeThinking, maxTokens);
+  const toolConfig = toToolConfig(settings, { messages, structured });
+  const additional = { ...reasoning?.fields, ...settings.additional_model_request_fields };
+  const guardrail = settings.guardrail_config;
+  const tier = settings.service_tier;
   const input: ConverseRequest = {
     modelId: ctx.modelId,
     messages,
     ...(system.length > 0 ? { system } : {}),
     ...(Object.keys(inferenceConfig).length > 0 ? { inferenceConfig } : {}),
     ...(toolConfig ? { toolConfig } : {}),
+    ...(outputConfig ? { outputConfig } : {}),
     ...(Object.keys(additional).length > 0 ? { additionalModelRequestFields: additional as never } : {}),
     // OpenAI's `auto` and `scale` have no Bedrock counterpart: Bedrock's default applies.
     ...(tier === 'default' || tier === 'flex' || tier === 'priority' ? { serviceTier: { type: tier } } : {}),
-    ...(request.performance_config ? { performanceConfig: { latency: request.performance_config.latency } } : {}),
+    ...(settings.performance_config ? { performanceConfig: { latency: settings.performance_config.latency } } : {}),
     ...(guardrail ? {
       guardrailConfig: {
         guardrailIdentifier: guardrail.guardrail_identifier,
@@ -76,10 +93,11 @@ export async function toConverseInput(request: ChatRequest, ctx: ConverseInputCo
   return { input, structured };
 }
 
-/** Whether the last assistant turn called tools (the conversation is inside a tool loop). */
-function inToolLoop(messages: readonly Message[]): boolean {
+/** Whether the last assistant turn called tools without the reasoning block that led to them. */
+function inToolLoopWithoutThinking(messages: readonly Message[]): boolean {
   const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
-  return lastAssistant?.content?.some((block) => block.toolUse) ?? false;
+  const blocks = lastAssistant?.content ?? [];
+  return blocks.some((block) => block.toolUse) && !blocks.some((block) => block.reasoningContent);
 }
 
 function refuseImages(modelId: string): ImageLoader {

@@ -1,5 +1,5 @@
 import { InferenceConfiguration } from '@aws-sdk/client-bedrock-runtime';
-import { ChatRequest } from './chat-request';
+import { GenerationSettings } from './chat-request';
 
 /**
  * Newer Claude models (Sonnet 4.5+, Haiku 4.5+, Opus 4.1+ and later generations) reject temperature and
@@ -11,7 +11,7 @@ const REJECTS_TEMPERATURE_WITH_TOP_P = /anthropic\.claude-(sonnet-4-[5-9]|haiku-
  * The request's max tokens: `max_completion_tokens` wins over `max_tokens`; when neither is set, the gateway
  * default (DEFAULT_MAX_TOKENS), and without one the model's maximum.
  */
-export function maxTokensOf(request: ChatRequest, defaultMaxTokens?: number): number | undefined {
+export function maxTokensOf(request: GenerationSettings, defaultMaxTokens?: number): number | undefined {
   return request.max_completion_tokens ?? request.max_tokens ?? defaultMaxTokens;
 }
 
@@ -20,7 +20,7 @@ export function maxTokensOf(request: ChatRequest, defaultMaxTokens?: number): nu
  * (sampling must stay default).
  */
 export function toInferenceConfig(
-  request: ChatRequest, modelId: string, samplingAllowed: boolean, maxTokens: number | undefined,
+  request: GenerationSettings, modelId: string, samplingAllowed: boolean, maxTokens: number | undefined,
 ): InferenceConfiguration {
   const config: InferenceConfiguration = {};
   if (maxTokens !== undefined) config.maxTokens = maxTokens;

@@ -47,7 +47,8 @@ export function hasToolBlocks(messages: readonly Message[]): boolean {
   return messages.some((m) => m.content?.some((block) => block.toolUse ?? block.toolResult));
 }
 
-function addTurn(turns: Message[], role: 'user' | 'assistant', content: ContentBlock[]): void {
+/** Appends content as a turn of `role`, merged into the last turn when it has the same role (Converse alternates roles). */
+export function addTurn(turns: Message[], role: 'user' | 'assistant', content: ContentBlock[]): void {
   if (content.length === 0) return;
   const last = turns[turns.length - 1];
   if (last?.role === role) {
@@ -104,7 +105,8 @@ function assistantContent(message: ChatMessage, param: string): ContentBlock[] {
   return blocks;
 }
 
-function parseArguments(json: string, param: string): Record<string, unknown> {
+/** Tool call arguments (JSON text) as the object Converse takes; `param` names the field for errors. */
+export function parseArguments(json: string, param: string): Record<string, unknown> {
   if (json.trim() === '') return {};
   let value: unknown;
   try {

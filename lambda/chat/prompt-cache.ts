@@ -1,5 +1,5 @@
 import { CachePointBlock, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
-import { ChatRequest, PromptCacheSettings } from './chat-request';
+import { GenerationSettings, PromptCacheSettings } from './chat-request';
 
 /**
  * Models that take cache points (Bedrock's prompt caching list): Claude 3.5 Haiku, 3.7 Sonnet and the 4+
@@ -11,7 +11,7 @@ const SUPPORTS_PROMPT_CACHING = /(^|[./])(anthropic\.claude-(3-5-haiku|3-7-sonne
  * The prompt-cache settings for a request, or undefined for none: the request's `prompt_cache` when given
  * (`false` opts out), else the gateway default (ENABLE_PROMPT_CACHING) for models that support caching.
  */
-export function promptCacheOf(request: ChatRequest, modelId: string, enabledByDefault: boolean): PromptCacheSettings | undefined {
+export function promptCacheOf(request: GenerationSettings, modelId: string, enabledByDefault: boolean): PromptCacheSettings | undefined {
   const asked = request.prompt_cache;
   if (asked === undefined) return enabledByDefault && SUPPORTS_PROMPT_CACHING.test(modelId) ? {} : undefined;
   if (asked === false) return undefined;

@@ -1,6 +1,6 @@
 import { Message, ToolChoice, ToolConfiguration, ToolSpecification } from '@aws-sdk/client-bedrock-runtime';
 import { OpenAIError } from '../errors';
-import { ChatRequest, FunctionTool } from './chat-request';
+import { FunctionTool, GenerationSettings } from './chat-request';
 import { hasToolBlocks } from './messages';
 import { StructuredOutput } from './structured-output';
 
@@ -9,8 +9,6 @@ export interface ToolConfigContext {
   readonly messages: readonly Message[];
   /** The response_format tool, if any. */
   readonly structured?: StructuredOutput;
-  /** Claude thinking is on: Bedrock refuses forced tool use then, so choices relax to `auto`. */
-  readonly claudeThinking: boolean;
 }
 
 /**
@@ -19,7 +17,7 @@ export interface ToolConfigContext {
  * holds toolUse/toolResult blocks: then the tools are declared without forcing a choice.
  * A response_format tool is added and forced (or `any` when the client's own tools may answer).
  */
-export function toToolConfig(request: ChatRequest, ctx: ToolConfigContext): ToolConfiguration | undefined {
+export function toToolConfig(request: GenerationSettings, ctx: ToolConfigContext): ToolConfiguration | undefined {
   const tools = request.tools ?? [];
   const choice = request.tool_choice ?? 'auto';
   const structured = ctx.structured;
@@ -39,21 +37,21 @@ export function toToolConfig(request: ChatRequest, ctx: ToolConfigContext): Tool
   }
   return {
     tools: specs.map((spec) => ({ toolSpec: spec })),
-    toolChoice: chooseTool(choice, offered.length > 0, structured, ctx.claudeThinking),
+    toolChoice: chooseTool(choice, offered.length > 0, structured),
   };
 }
 
-function chooseTool(
-  choice: ChatRequest['tool_choice'] & {},
-  clientTools: boolean,
-  structured: StructuredOutput | undefined,
-  claudeThinking: boolean,
-): ToolChoice {
-  let forced: ToolChoice | undefined;
-  if (typeof choice === 'object') forced = { tool: { name: choice.function.name } };
-  else if (choice === 'required') forced = { any: {} };
-  else if (structured) forced = clientTools && choice === 'auto' ? { any: {} } : { tool: { name: structured.toolName } };
-  if (forced && !claudeThinking) return forced;
+/** Whether the request makes the model call a tool (Converse `any` or `tool`), which Claude refuses while it thinks. */
+export function forcesToolUse(request: GenerationSettings, structured: StructuredOutput | undefined): boolean {
+  const choice = request.tool_choice ?? 'auto';
+  if (structured) return true;
+  return typeof choice === 'object' || (choice === 'required' && (request.tools ?? []).length > 0);
+}
+
+function chooseTool(choice: GenerationSettings['tool_choice'] & {}, clientTools: boolean, structured: StructuredOutput | undefined): ToolChoice {
+  if (typeof choice === 'object') return { tool: { name: choice.function.name } };
+  if (choice === 'required') return { any: {} };
+  if (structured) return clientTools && choice === 'auto' ? { any: {} } : { tool: { name: structured.toolName } };
   return { auto: {} };
 }
 

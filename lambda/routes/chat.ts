@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
-import { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { FastifyInstance } from 'fastify';
 import { RouteOptions } from './route-options';
 import { bedrockModelId } from '../auth/bedrock-model-id';
 import { requestedModel } from '../auth/model-access';
-import { ModelCatalog, ModelInfo } from '../bedrock/model-catalog';
+import { catalogEntry } from '../bedrock/catalog-entry';
 import { ChatRequest, chatRequestSchema } from '../chat/chat-request';
 import { ChunkMapper } from '../chat/chunks';
 import { toChatCompletion } from '../chat/completion';
@@ -13,7 +12,7 @@ import { toConverseInput } from '../chat/converse-input';
 import { guardedImageFetcher } from '../chat/image-fetcher';
 import { imageLoader } from '../chat/image-source';
 import { asModelNotFound } from '../chat/model-not-found';
-import { sseEvents } from '../chat/sse';
+import { chatEncoder, sendSse, sseEvents } from '../chat/sse';
 import { OpenAIError } from '../errors';
 import { recordingStreamUsage, recordUsage } from '../usage/request-usage';
 
@@ -47,29 +46,6 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
     const response = await runtime.send(new ConverseStreamCommand(input), call).catch(notFound);
     const mapper = new ChunkMapper(meta, body.stream_options?.include_usage ?? false);
     const onError = (err: unknown) => request.log.error({ error: { name: (err as Error)?.name } }, 'stream failed');
-    void reply
-      .header('content-type', 'text/event-stream; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .header('x-accel-buffering', 'no');
-    return reply.send(Readable.from(sseEvents(recordingStreamUsage(request, response.stream!), mapper, request.clientGone, onError)));
+    return sendSse(reply, sseEvents(recordingStreamUsage(request, response.stream!), chatEncoder(mapper), request.clientGone, onError));
   });
-}
-
-/**
- * The catalog entry for a model id, used for its capabilities (image input, streaming, text output). Ids the
- * catalog lacks (profile-only models by bare id, provisioned or imported model ARNs, models launched since the
- * last listing) go to Bedrock, which has the last word; so does every request when the catalog cannot be read.
- */
-async function catalogEntry(catalog: ModelCatalog, modelId: string, log: FastifyBaseLogger): Promise<ModelInfo | undefined> {
-  let model: ModelInfo | undefined;
-  try {
-    model = await catalog.find(modelId);
-  } catch (err) {
-    log.warn({ error: { name: (err as Error)?.name } }, 'model catalog unavailable; calling Bedrock without it');
-    return undefined;
-  }
-  if (model && !model.outputModalities.includes('TEXT')) {
-    throw OpenAIError.invalidRequest(`Model ${modelId} does not produce text; choose a chat model`, 'model');
-  }
-  return model;
 }

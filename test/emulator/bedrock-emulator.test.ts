@@ -52,6 +52,25 @@ describe('Bedrock emulator', () => {
       expect(events.at(-1)?.metadata?.usage?.outputTokens).toBe(6);
     });
 
+    test('Converse refuses what Bedrock refuses: forced tools while Claude thinks, outputConfig on models without it, tool blocks without toolConfig', async () => {
+      const sonnet4 = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
+      const tools = [{ toolSpec: { name: 'weather', inputSchema: { json: { type: 'object' } } } }];
+      const thinking = { thinking: { type: 'enabled', budget_tokens: 1024 } };
+      const refused = async (input: Record<string, unknown>) => runtime.send(new ConverseCommand({ modelId: sonnet4, ...userSays('x'), ...input } as never)).catch((e) => e);
+      expect((await refused({ toolConfig: { tools, toolChoice: { any: {} } }, additionalModelRequestFields: thinking })).message).toMatch(/Thinking may not be enabled when tool_choice forces tool use/);
+      const textFormat = { type: 'json_schema', structure: { jsonSchema: { name: 'a', schema: '{"type":"object"}' } } };
+      expect((await refused({ outputConfig: { textFormat } })).message).toMatch(/doesn't support the outputConfig.textFormat field/);
+      const history = { messages: [{ role: 'assistant', content: [{ toolUse: { toolUseId: 't', name: 'weather', input: {} } }] }, { role: 'user', content: [{ toolResult: { toolUseId: 't', content: [{ text: 'ok' }] } }] }] };
+      expect(await refused(history)).toBeInstanceOf(ValidationException);
+    });
+
+    test('Converse answers a forced tool choice with a call whose input is made from the tool schema', async () => {
+      const tools = [{ toolSpec: { name: 'weather', inputSchema: { json: { type: 'object', properties: { city: { type: 'string' } } } } } }];
+      const forced = await runtime.send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', ...userSays('x'), toolConfig: { tools, toolChoice: { tool: { name: 'weather' } } } }));
+      expect(forced.output?.message?.content).toEqual([{ toolUse: { toolUseId: 'tooluse_weather', name: 'weather', input: { city: 'example' } } }]);
+      expect(forced.stopReason).toBe('tool_use');
+    });
+
     test('a modelled exception mid-stream surfaces as the SDK error class', async () => {
       emulator.onConverseStream(() => [
         { event: { messageStart: { role: 'assistant' } } },

@@ -11,7 +11,7 @@ import {
 import { errorStatus, eventFrame, exceptionFrame } from './wire';
 
 export * from './types';
-export { DEFAULT_MODELS, DEFAULT_PROFILES } from './default-catalog';
+export { DEFAULT_MODELS, DEFAULT_PROFILES, SONNET_45 } from './default-catalog';
 export { countTokens, echoText, fakeEmbedding, splitText } from './default-handlers';
 
 export interface EmulatorOptions {

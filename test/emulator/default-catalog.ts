@@ -70,3 +70,13 @@ export function profileArn(profile: EmulatedProfile): string {
   const kind = profile.type === 'APPLICATION' ? 'application-inference-profile' : 'inference-profile';
   return `arn:aws:bedrock:${EMULATOR_REGION}:${EMULATOR_ACCOUNT}:${kind}/${profile.inferenceProfileId}`;
 }
+
+/**
+ * Claude Sonnet 4.5 (native structured output, thinking) and its `us.` profile, for tests of newer-model features. Not
+ * in the defaults, whose listings other tests pin: pass `{ models: [...DEFAULT_MODELS, SONNET_45.model], profiles:
+ * [...DEFAULT_PROFILES, SONNET_45.profile] }`.
+ */
+export const SONNET_45: { readonly model: EmulatedModel; readonly profile: EmulatedProfile } = {
+  model: chat('anthropic.claude-sonnet-4-5-20250929-v1:0', 'Anthropic', { inputModalities: ['TEXT', 'IMAGE'], inferenceTypesSupported: ['INFERENCE_PROFILE'] }),
+  profile: { inferenceProfileId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', type: 'SYSTEM_DEFINED', modelIds: ['anthropic.claude-sonnet-4-5-20250929-v1:0'] },
+};

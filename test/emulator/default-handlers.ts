@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Answer, constrainedAnswer, converseRequestError, WireBlock } from './converse-rules';
 import { ConverseReply, EmulatedError, EmulatedModel, EmulatedProfile, InvokeReply, ModelRequest, StreamStep } from './types';
 
 /**
@@ -10,29 +11,28 @@ export class DefaultHandlers {
   constructor(private readonly models: EmulatedModel[], private readonly profiles: EmulatedProfile[]) {}
 
   converse = (req: ModelRequest): ConverseReply => {
-    const error = this.checkModel(req.modelId);
+    const error = this.checkModel(req.modelId) ?? converseRequestError(req.modelId, req.body);
     if (error) return { error };
-    const text = echoText(req.body);
+    const answer = answerOf(req.body);
     return {
       output: {
-        output: { message: { role: 'assistant', content: [{ text }] } },
-        stopReason: 'end_turn',
-        usage: usage(req.body, text),
+        output: { message: { role: 'assistant', content: answer.blocks } },
+        stopReason: answer.stopReason,
+        usage: usage(req.body, answerText(answer)),
         metrics: { latencyMs: 12 },
       },
     };
   };
 
   converseStream = (req: ModelRequest): StreamStep[] | { error: EmulatedError } => {
-    const error = this.checkModel(req.modelId);
+    const error = this.checkModel(req.modelId) ?? converseRequestError(req.modelId, req.body);
     if (error) return { error };
-    const text = echoText(req.body);
+    const answer = answerOf(req.body);
     return [
       { event: { messageStart: { role: 'assistant' } } },
-      ...splitText(text).map((part) => ({ event: { contentBlockDelta: { contentBlockIndex: 0, delta: { text: part } } } })),
-      { event: { contentBlockStop: { contentBlockIndex: 0 } } },
-      { event: { messageStop: { stopReason: 'end_turn' } } },
-      { event: { metadata: { usage: usage(req.body, text), metrics: { latencyMs: 12 } } } },
+      ...answer.blocks.flatMap((block, contentBlockIndex) => blockEvents(block, contentBlockIndex)),
+      { event: { messageStop: { stopReason: answer.stopReason } } },
+      { event: { metadata: { usage: usage(req.body, answerText(answer)), metrics: { latencyMs: 12 } } } },
     ];
   };
 
@@ -58,6 +58,37 @@ export class DefaultHandlers {
     }
     return undefined;
   }
+}
+
+/** A constrained request's answer (converse-rules.ts); otherwise, and after a bare reasoning block, the echo. */
+function answerOf(body: any): Answer {
+  const constrained = constrainedAnswer(body);
+  if (!constrained) return { blocks: [{ text: echoText(body) }], stopReason: 'end_turn' };
+  const answered = constrained.blocks.some((b) => b.text !== undefined || b.toolUse);
+  return answered ? constrained : { ...constrained, blocks: [...constrained.blocks, { text: echoText(body) }] };
+}
+
+function answerText(answer: Answer): string {
+  return answer.blocks.map((b) => b.text ?? (b.toolUse ? JSON.stringify(b.toolUse.input) : '')).join(' ');
+}
+
+/** ConverseStream events of one content block: text in a few deltas, reasoning text then signature, a tool call's start and input. */
+function blockEvents(block: WireBlock, contentBlockIndex: number): StreamStep[] {
+  const delta = (d: Record<string, unknown>): StreamStep => ({ event: { contentBlockDelta: { contentBlockIndex, delta: d } } });
+  const events: StreamStep[] = [];
+  if (block.text !== undefined) events.push(...splitText(block.text).map((text) => delta({ text })));
+  if (block.reasoningContent) {
+    const { text, signature } = block.reasoningContent.reasoningText;
+    events.push(delta({ reasoningContent: { text } }), delta({ reasoningContent: { signature } }));
+  }
+  if (block.toolUse) {
+    const { toolUseId, name, input } = block.toolUse;
+    events.push(
+      { event: { contentBlockStart: { contentBlockIndex, start: { toolUse: { toolUseId, name } } } } },
+      delta({ toolUse: { input: JSON.stringify(input) } }),
+    );
+  }
+  return [...events, { event: { contentBlockStop: { contentBlockIndex } } }];
 }
 
 /** The text of the last user message (text blocks joined), or a fixed reply when there is none. */

@@ -24,9 +24,19 @@ describe('loadConfig', () => {
       bodyLimitBytes: 10 * 1024 * 1024,
       bedrockTimeoutMs: 600_000,
       enablePromptCaching: false,
+      responsesStore: { kind: 'memory' },
+      responsesTtlSeconds: 30 * 86_400,
       shutdownTimeoutMs: 25_000,
       gatewayName: 'bedrock-access-gateway',
     });
+  });
+
+  test('the responses store: a DynamoDB table, or off; RESPONSES_STORE=none wins', () => {
+    expect(withKey({ RESPONSES_TABLE_NAME: 'gw-responses', RESPONSES_TTL_DAYS: '7' })).toMatchObject({
+      responsesStore: { kind: 'dynamodb', tableName: 'gw-responses' }, responsesTtlSeconds: 7 * 86_400,
+    });
+    expect(withKey({ RESPONSES_STORE: 'none' }).responsesStore).toEqual({ kind: 'none' });
+    expect(withKey({ RESPONSES_STORE: 'none', RESPONSES_TABLE_NAME: 'gw-responses' }).responsesStore).toEqual({ kind: 'none' });
   });
 
   test('key sources: Secrets Manager with a field, SSM parameter', () => {
@@ -104,6 +114,8 @@ describe('loadConfig', () => {
     [{ API_KEY: 'k', ENABLE_PROMPT_CACHING: 'yes' }, 'ENABLE_PROMPT_CACHING: must be true or false; received "yes"'],
     [{ API_KEY: 'k', SHUTDOWN_TIMEOUT_SECONDS: '300' }, 'SHUTDOWN_TIMEOUT_SECONDS: must be an integer from 0 to 120; received "300"'],
     [{ API_KEY_SECRET_ARN: 'arn:s', API_KEY_SECRET_FIELD: '' }, 'API_KEY_SECRET_FIELD: must not be empty; unset it to use "api_key"'],
+    [{ API_KEY: 'k', RESPONSES_STORE: 'off' }, 'RESPONSES_STORE: must be "none" or unset; received "off"'],
+    [{ API_KEY: 'k', RESPONSES_TTL_DAYS: '0' }, 'RESPONSES_TTL_DAYS: must be an integer from 1 to 3650; received "0"'],
   ])('rejects %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });

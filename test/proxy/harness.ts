@@ -3,6 +3,7 @@ import { FastifyInstance } from 'fastify';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { build } from '../../lambda/app';
+import { ApiKeyVerifier } from '../../lambda/auth/api-key-verifier';
 import { RemoteImageFetcher } from '../../lambda/chat/image-source';
 import { GatewayConfig, KEY_SOURCE_VARIABLES, loadConfig } from '../../lambda/config';
 import { createDeps, DepsOptions } from '../../lambda/create-deps';
@@ -24,6 +25,8 @@ export interface HarnessOptions {
   readonly deps?: DepsOptions;
   /** Replaces the gateway's https image fetcher (the production one reaches public addresses only). */
   readonly fetchImage?: RemoteImageFetcher;
+  /** Replaces the gateway's key verifier, e.g. with one that knows several keys by name. */
+  readonly apiKeys?: ApiKeyVerifier;
 }
 
 /** A gateway on a random loopback port, wired to a Bedrock emulator with the real AWS SDK clients. */
@@ -57,6 +60,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       bedrock: { ...emulator.clientConfig, maxAttempts: 1, ...options.deps?.bedrock },
     }),
     ...(options.fetchImage ? { fetchImage: options.fetchImage } : {}),
+    ...(options.apiKeys ? { apiKeys: options.apiKeys } : {}),
   };
   const logs: Record<string, unknown>[] = [];
   const logStream = new Writable({

@@ -50,6 +50,21 @@ describe('per-request model and usage, as the shared stages after each answer se
     expect(usage.completion_tokens).toBeGreaterThan(0);
   });
 
+  test.each([false, true])('responses (stream: %s) record the model and the tokens Bedrock reported', async (stream) => {
+    seen.splice(0);
+    const res = await app.inject({
+      method: 'POST', url: '/api/v1/responses', headers: auth, payload: { model: MODEL, stream, store: false, input: 'one two three' },
+    });
+    expect(res.statusCode).toBe(200);
+    const usage = stream ? JSON.parse(res.body.trim().split('\n').at(-1)!.slice(6)).response.usage : res.json().usage;
+    await vi.waitFor(() => expect(seen).toEqual([{
+      caller: 'default',
+      modelId: MODEL,
+      usage: { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    }]));
+    expect(usage.output_tokens).toBe(3);
+  });
+
   test('embeddings record the input tokens of every call', async () => {
     seen.splice(0);
     const res = await app.inject({

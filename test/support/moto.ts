@@ -26,7 +26,10 @@ export async function startMoto(region = 'us-east-1'): Promise<Moto> {
   };
 }
 
-/** Creates a table shaped like the gateway's counter tables (partition key `pk`, TTL `expiresAt`, on demand); returns its name. */
+/**
+ * Creates a table shaped like the gateway's tables, limit counters and stored responses alike (partition key `pk`, TTL
+ * `expiresAt`, on demand); returns its name.
+ */
 export async function createCounterTable(moto: Moto, name: string): Promise<string> {
   const client = new DynamoDBClient(moto.clientConfig);
   await client.send(new CreateTableCommand({

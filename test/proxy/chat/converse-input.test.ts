@@ -2,7 +2,7 @@ import { ConverseRequest } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, test } from 'vitest';
 import { ModelInfo } from '../../../lambda/bedrock/model-catalog';
 import { ChatRequest } from '../../../lambda/chat/chat-request';
-import { ConverseInputContext, toConverseInput } from '../../../lambda/chat/converse-input';
+import { assembleConverseInput, ConverseInputContext, toConverseInput } from '../../../lambda/chat/converse-input';
 import { OpenAIError } from '../../../lambda/errors';
 
 const HAIKU_3 = 'anthropic.claude-3-haiku-20240307-v1:0';
@@ -130,11 +130,32 @@ describe('toConverseInput', () => {
       expected: { inferenceConfig: { maxTokens: 4000 }, additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 1024 } } },
     },
     {
-      name: 'reasoning_effort with forced tool choice on Claude: relaxed to auto',
-      request: { reasoning_effort: 'low', tools: [weather], tool_choice: 'required' },
+      name: 'reasoning_effort with tool_choice required on Claude: the forced choice holds, thinking is off for the request',
+      request: { reasoning_effort: 'low', tools: [weather], tool_choice: 'required', temperature: 0.3 },
+      modelId: SONNET_37,
+      expected: { inferenceConfig: { temperature: 0.3 }, toolConfig: { tools: [weatherSpec], toolChoice: { any: {} } } },
+    },
+    {
+      name: 'reasoning_effort with a named tool_choice on Claude: the forced choice holds, thinking is off for the request',
+      request: { reasoning_effort: 'high', tools: [weather], tool_choice: { type: 'function', function: { name: 'weather' } } },
+      modelId: SONNET_45,
+      expected: { toolConfig: { tools: [weatherSpec], toolChoice: { tool: { name: 'weather' } } } },
+    },
+    {
+      name: 'reasoning_effort with tool_choice auto on Claude: thinking stays on',
+      request: { reasoning_effort: 'low', tools: [weather], tool_choice: 'auto' },
       modelId: SONNET_37,
       expected: {
         toolConfig: { tools: [weatherSpec], toolChoice: { auto: {} } },
+        additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 4096 } },
+      },
+    },
+    {
+      name: 'response_format json_schema on a model with native structured output → outputConfig, no tool, thinking stays on',
+      request: { reasoning_effort: 'low', response_format: { type: 'json_schema', json_schema: { name: 'answer', description: 'The answer', schema: answerSchema } } },
+      modelId: SONNET_45,
+      expected: {
+        outputConfig: { textFormat: { type: 'json_schema', structure: { jsonSchema: { name: 'answer', description: 'The answer', schema: JSON.stringify(answerSchema) } } } },
         additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 4096 } },
       },
     },
@@ -243,14 +264,29 @@ describe('toConverseInput', () => {
     expect(afterLoop.input.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 16384 } });
   });
 
-  test('structured output while Claude thinks asks for the answer tool in the system prompt', async () => {
+  test('structured output on a thinking Claude without native structured output: the answer tool is forced and thinking is off', async () => {
     const { input, structured } = await map({
       reasoning_effort: 'low',
       response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: answerSchema } },
     }, SONNET_37);
     expect(structured?.toolName).toBe('answer');
-    expect(input.system).toEqual([{ text: 'Give your final answer only by calling the answer tool.' }]);
-    expect(input.toolConfig?.toolChoice).toEqual({ auto: {} });
+    expect(input.system).toBeUndefined();
+    expect(input.outputConfig).toBeUndefined();
+    expect(input.toolConfig?.toolChoice).toEqual({ tool: { name: 'answer' } });
+    expect(input.additionalModelRequestFields).toBeUndefined();
+  });
+
+  test('a tool loop whose history carries the signed reasoning block keeps thinking on', async () => {
+    const conversation = {
+      system: [],
+      messages: [
+        { role: 'user' as const, content: [{ text: 'Weather?' }] },
+        { role: 'assistant' as const, content: [{ reasoningContent: { reasoningText: { text: 'Look it up.', signature: 'sig' } } }, { toolUse: { toolUseId: 't1', name: 'weather', input: {} } }] },
+        { role: 'user' as const, content: [{ toolResult: { toolUseId: 't1', content: [{ text: 'sunny' }] } }] },
+      ],
+    };
+    const { input } = assembleConverseInput(conversation, { reasoning_effort: 'low', tools: [weather] }, { modelId: SONNET_37, loadImage: async () => { throw new Error('no images'); } });
+    expect(input.additionalModelRequestFields).toEqual({ thinking: { type: 'enabled', budget_tokens: 4096 } });
   });
 
   test.each<{ name: string; request: Partial<ChatRequest>; model?: ModelInfo; param: string; message: RegExp }>([
