@@ -1,5 +1,6 @@
 import { ToolSpecification } from '@aws-sdk/client-bedrock-runtime';
 import { ResponseFormat } from './chat-request';
+import { checkSchemaSize } from '../limits';
 
 /**
  * `response_format` json_object / json_schema as a tool the model is made to call: Bedrock returns
@@ -15,6 +16,7 @@ export interface StructuredOutput {
 export function structuredOutput(format: ResponseFormat | undefined): StructuredOutput | undefined {
   if (format?.type === 'json_schema' && format.json_schema) {
     const { name, description, schema } = format.json_schema;
+    checkSchemaSize(schema, 'response_format.json_schema.schema');
     return {
       toolName: name,
       spec: {
