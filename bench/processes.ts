@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { freePort } from '../test/support/local-server';
 
 export const ROOT = join(__dirname, '..');
 
@@ -54,4 +55,44 @@ export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1]);
   return kb / 1024;
+}
+
+/** The Bedrock emulator in its own process, with the endpoint it listens on. */
+export async function startEmulatorProcess(): Promise<{ readonly child: Child; readonly endpoint: string }> {
+  const child = spawnNode(bundle(join(__dirname, 'emulator-process.ts')), {});
+  const endpoint = JSON.parse((await waitForOutput(child, /^\{.*\}$/m))[0]).endpoint as string;
+  return { child, endpoint };
+}
+
+/**
+ * A bundled gateway server (`script`) in its own process against a Bedrock endpoint, as deployed: default LOG_LEVEL
+ * (info, one access-log line per request) to a discarded stdout. Resolves once /health answers.
+ */
+export async function startGatewayProcess(
+  script: string, endpoint: string, apiKey: string, env: Record<string, string> = {},
+): Promise<{ readonly child: Child; readonly port: number }> {
+  const port = await freePort();
+  const child = spawnNode(script, {
+    API_KEY: apiKey,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint,
+    AWS_ENDPOINT_URL_BEDROCK: endpoint,
+    ...env,
+  }, true);
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return { child, port };
+    if (child.process.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await child.stop();
+  throw new Error('the gateway did not become healthy within 20 s');
+}
+
+/** Open file descriptors of a process (sockets, pipes, files): its open handles as the kernel counts them. */
+export function openFds(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
 }

@@ -10,13 +10,13 @@ export class DefaultHandlers {
   constructor(private readonly models: EmulatedModel[], private readonly profiles: EmulatedProfile[]) {}
 
   converse = (req: ModelRequest): ConverseReply => {
-    const error = this.checkModel(req.modelId);
+    const error = this.checkModel(req.modelId) ?? checkInputLength(req.body);
     if (error) return { error };
-    const text = echoText(req.body);
+    const { text, stopReason } = cappedEcho(req.body);
     return {
       output: {
         output: { message: { role: 'assistant', content: [{ text }] } },
-        stopReason: 'end_turn',
+        stopReason,
         usage: usage(req.body, text),
         metrics: { latencyMs: 12 },
       },
@@ -24,14 +24,14 @@ export class DefaultHandlers {
   };
 
   converseStream = (req: ModelRequest): StreamStep[] | { error: EmulatedError } => {
-    const error = this.checkModel(req.modelId);
+    const error = this.checkModel(req.modelId) ?? checkInputLength(req.body);
     if (error) return { error };
-    const text = echoText(req.body);
+    const { text, stopReason } = cappedEcho(req.body);
     return [
       { event: { messageStart: { role: 'assistant' } } },
       ...splitText(text).map((part) => ({ event: { contentBlockDelta: { contentBlockIndex: 0, delta: { text: part } } } })),
       { event: { contentBlockStop: { contentBlockIndex: 0 } } },
-      { event: { messageStop: { stopReason: 'end_turn' } } },
+      { event: { messageStop: { stopReason } } },
       { event: { metadata: { usage: usage(req.body, text), metrics: { latencyMs: 12 } } } },
     ];
   };
@@ -58,6 +58,25 @@ export class DefaultHandlers {
     }
     return undefined;
   }
+}
+
+/** Characters of conversation text a model takes: a stand-in for a context window (some hundred thousand tokens). */
+export const MAX_INPUT_CHARS = 1_000_000;
+
+/** Characters a reply holds at most: a stand-in for a model's maximum output (some tens of thousands of tokens). */
+export const MAX_OUTPUT_CHARS = 100_000;
+
+/** The echo, cut at the maximum output like a model that reached its token limit. */
+function cappedEcho(body: any): { text: string; stopReason: string } {
+  const text = echoText(body);
+  return text.length > MAX_OUTPUT_CHARS ? { text: text.slice(0, MAX_OUTPUT_CHARS), stopReason: 'max_tokens' } : { text, stopReason: 'end_turn' };
+}
+
+/** Bedrock's answer to a conversation longer than the model's context window. */
+function checkInputLength(body: any): EmulatedError | undefined {
+  const blocks = [body?.system ?? [], body?.messages ?? []].flat().flatMap((m: any) => m?.content ?? [m]);
+  const chars = blocks.reduce((n: number, b: any) => n + (typeof b?.text === 'string' ? b.text.length : 0), 0);
+  return chars > MAX_INPUT_CHARS ? { type: 'ValidationException', message: 'Input is too long for requested model.' } : undefined;
 }
 
 /** The text of the last user message (text blocks joined), or a fixed reply when there is none. */
