@@ -46,6 +46,8 @@ export interface GatewayConfig {
   readonly bodyLimitBytes: number;
   /** Longest wait for Bedrock to start answering (a stream's first bytes, a whole Converse reply) before the client gets 504 (BEDROCK_TIMEOUT_SECONDS). */
   readonly bedrockTimeoutMs: number;
+  /** Longest silence from Bedrock inside a started stream before the client gets an error event and the call is ended (STREAM_IDLE_TIMEOUT_SECONDS). */
+  readonly streamIdleTimeoutMs: number;
   /** Max tokens for chat requests that set none (DEFAULT_MAX_TOKENS); undefined: the model's maximum. */
   readonly defaultMaxTokens?: number;
   /** Cache points on every chat request to a model that supports prompt caching, unless it sends `prompt_cache` (ENABLE_PROMPT_CACHING). */
@@ -92,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     logLevel,
     bodyLimitBytes: integer(env, 'MAX_REQUEST_BODY_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     bedrockTimeoutMs: integer(env, 'BEDROCK_TIMEOUT_SECONDS', 600, 1, 3600) * 1000,
+    // Models send events every few seconds while they think or write; minutes of silence mean a stalled stream.
+    streamIdleTimeoutMs: integer(env, 'STREAM_IDLE_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
     defaultMaxTokens: env.DEFAULT_MAX_TOKENS ? integer(env, 'DEFAULT_MAX_TOKENS', 0, 1, 1_000_000) : undefined,
     enablePromptCaching: boolean(env, 'ENABLE_PROMPT_CACHING', false),
     // ECS sends SIGKILL 30 s after SIGTERM by default (its stopTimeout, at most 120 s): finish before that.

@@ -90,9 +90,9 @@ const FASTIFY_ERRORS: Record<string, (err: FastifyError) => OpenAIError> = {
 
 /**
  * Network failures talking to Bedrock (a connection refused, reset or cut mid-answer): the gateway is fine, its
- * upstream is not, so 502 and a retry hint rather than a 500.
+ * upstream is not, so 502 and a retry hint rather than a 500. (The SDK names a reset `TimeoutError`, for its retries.)
  */
-const UPSTREAM_NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
+const UPSTREAM_NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
 
 /** Converts anything thrown while handling a request into the error the client sees. */
 export function toOpenAIError(err: unknown): OpenAIError {
@@ -101,12 +101,12 @@ export function toOpenAIError(err: unknown): OpenAIError {
   if (Array.isArray(e?.validation)) return fromValidation(e as FastifyError);
   if (typeof e?.code === 'string' && Object.hasOwn(FASTIFY_ERRORS, e.code)) return FASTIFY_ERRORS[e.code](e as FastifyError);
   // AWS SDK exceptions carry $fault (those thrown inside an event stream have no $metadata); SDK timeouts have neither.
+  if (typeof e?.code === 'string' && UPSTREAM_NETWORK_CODES.includes(e.code)) {
+    return new OpenAIError(502, 'The connection to Amazon Bedrock failed. Please retry.', { code: 'upstream_connection_error', retryAfterSeconds: 1 });
+  }
   const fromAws = e?.$fault !== undefined || e?.$metadata !== undefined || e?.name === 'TimeoutError';
   if (typeof e?.name === 'string' && Object.hasOwn(BEDROCK_ERRORS, e.name) && fromAws) {
     return BEDROCK_ERRORS[e.name](String(e.message ?? ''));
-  }
-  if (typeof e?.code === 'string' && UPSTREAM_NETWORK_CODES.includes(e.code)) {
-    return new OpenAIError(502, 'The connection to Amazon Bedrock failed. Please retry.', { code: 'upstream_connection_error', retryAfterSeconds: 1 });
   }
   // Any other client error fastify raises (its codes are public and stable): its status, OpenAI's shape.
   if (typeof e?.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {

@@ -5,6 +5,7 @@ import { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { RouteOptions } from './route-options';
 import { bedrockModelId } from '../auth/bedrock-model-id';
 import { requestedModel } from '../auth/model-access';
+import { withIdleTimeout } from '../bedrock/idle-timeout';
 import { ModelCatalog, ModelInfo } from '../bedrock/model-catalog';
 import { ChatRequest, chatRequestSchema } from '../chat/chat-request';
 import { ChunkMapper } from '../chat/chunks';
@@ -33,7 +34,9 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
     const { input: converseInput, structured } = await toConverseInput(body, { modelId, model, loadImage, ...defaults });
     const input = { ...converseInput, modelId: bedrockModelId(request, modelId) };
     const meta = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: modelId, structured };
-    const call = { abortSignal: request.clientGone };
+    // Ends the Bedrock call when the client goes away or the stream stalls.
+    const upstream = new AbortController();
+    const call = { abortSignal: AbortSignal.any([request.clientGone, upstream.signal]) };
     const notFound = (err: unknown) => {
       throw asModelNotFound(err, modelId);
     };
@@ -51,7 +54,8 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
       .header('content-type', 'text/event-stream; charset=utf-8')
       .header('cache-control', 'no-cache')
       .header('x-accel-buffering', 'no');
-    return reply.send(Readable.from(sseEvents(recordingStreamUsage(request, response.stream!), mapper, request.clientGone, onError)));
+    const events = withIdleTimeout(response.stream!, opts.config.streamIdleTimeoutMs, () => upstream.abort(new Error('stream stalled')));
+    return reply.send(Readable.from(sseEvents(recordingStreamUsage(request, events), mapper, request.clientGone, onError)));
   });
 }
 
