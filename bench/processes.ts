@@ -58,8 +58,8 @@ export function peakRssMb(pid: number): number {
 }
 
 /** The Bedrock emulator in its own process, with the endpoint it listens on. */
-export async function startEmulatorProcess(): Promise<{ readonly child: Child; readonly endpoint: string }> {
-  const child = spawnNode(bundle(join(__dirname, 'emulator-process.ts')), {});
+export async function startEmulatorProcess(env: Record<string, string> = {}): Promise<{ readonly child: Child; readonly endpoint: string }> {
+  const child = spawnNode(bundle(join(__dirname, 'emulator-process.ts')), env);
   const endpoint = JSON.parse((await waitForOutput(child, /^\{.*\}$/m))[0]).endpoint as string;
   return { child, endpoint };
 }

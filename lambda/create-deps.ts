@@ -12,8 +12,11 @@ import { Limiter } from './limits/limiter';
 import { MemoryCounterStore } from './limits/memory-counter-store';
 import { logWarning } from './process-log';
 
-/** Keep-alive connections per Bedrock endpoint; enough for one Lambda or a busy container. */
-const MAX_SOCKETS = 256;
+/**
+ * Connections per Bedrock endpoint. Over HTTP/1.1 each open stream holds one for its whole length, so this is the
+ * most Bedrock calls a container makes at once: beyond it, new requests wait for a stream to end.
+ */
+const MAX_SOCKETS = 2048;
 
 /** Longest wait for a connection to an AWS endpoint; without one, an unreachable endpoint holds requests for minutes. */
 const CONNECT_TIMEOUT_MS = 5_000;
