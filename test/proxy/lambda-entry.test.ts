@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ALBResult } from 'aws-lambda';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { albEvent, albFetch } from './alb-events';
+import { albEvent, albFetch, AlbRequest } from './alb-events';
 import { bundleProxyEntry } from '../../scripts/bundle-proxy';
 import { BedrockEmulator } from '../emulator/bedrock-emulator';
 
@@ -63,7 +63,7 @@ describe('Lambda entry point (ALB events)', () => {
     expect(emulator.callsTo('ConverseStream')[0].body.messages[0].content[0].text).toBe('streamed through lambda');
   });
 
-  test.each([
+  test.each<[string, AlbRequest, number, string]>([
     ['a malformed percent-encoding in the path', { method: 'GET', path: '/api/v1/models/%zz' }, 400, 'invalid_url'],
     ['a method the route does not serve', { method: 'PUT', path: '/api/v1/models' }, 405, 'method_not_allowed'],
     ['JSON nested too deep', { method: 'POST', path: '/api/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: '['.repeat(5000) + ']'.repeat(5000) },

@@ -54,7 +54,7 @@ describe('request limits through the gateway', () => {
   test.each([
     ['nesting beyond the limit', `{"model":"${MODEL}","messages":[{"role":"user","content":"x"}],"metadata":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 400, null, 'json_too_deep'],
     ['a model name longer than Bedrock\'s', chat({ model: 'a'.repeat(LIMITS.modelLength + 1) }), 400, 'model', 'invalid_value'],
-    ['a model name with an unpaired surrogate', `{"model":"nova\\ud800","messages":[{"role":"user","content":"x"}]}`, 400, 'model', 'invalid_value'],
+    ['a model name with an unpaired surrogate', '{"model":"nova\\ud800","messages":[{"role":"user","content":"x"}]}', 400, 'model', 'invalid_value'],
     ['a model name with a control character', chat({ model: 'amazon.nova-lite-v1:0\u0000' }), 400, 'model', 'invalid_value'],
     ['too many messages', chat({ messages: Array(LIMITS.messages + 1).fill(user('x')) }), 400, 'messages', 'invalid_value'],
     ['too many content parts', chat({ messages: [user(Array(LIMITS.contentParts + 1).fill({ type: 'text', text: 'x' }))] }), 400, 'messages[0].content', 'invalid_value'],

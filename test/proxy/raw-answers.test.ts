@@ -19,7 +19,7 @@ describe('answers outside the routes', () => {
     ['a raw space in the path', `GET /api/v1/mo dels HTTP/1.1\r\nHost: x\r\n${auth}\r\n`, 400, 'invalid_http_request'],
     ['headers over 16 KiB', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'request_headers_too_large'],
     ['an invalid percent-encoding', `GET /api/v1/models/%zz HTTP/1.1\r\nHost: x\r\n${auth}\r\n`, 400, 'invalid_url'],
-    ['CONNECT', `CONNECT 169.254.169.254:80 HTTP/1.1\r\nHost: 169.254.169.254:80\r\n\r\n`, 405, 'method_not_allowed'],
+    ['CONNECT', 'CONNECT 169.254.169.254:80 HTTP/1.1\r\nHost: 169.254.169.254:80\r\n\r\n', 405, 'method_not_allowed'],
     ['an Expect other than 100-continue', chat('Expect: teapot\r\nContent-Length: 2\r\n'), 417, 'expectation_failed'],
     ['a route asked with the wrong method', `GET /api/v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}\r\n`, 405, 'method_not_allowed'],
     ['an unknown path', `GET /api/v1/files HTTP/1.1\r\nHost: x\r\n${auth}\r\n`, 404, 'unknown_url'],
