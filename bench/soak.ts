@@ -5,7 +5,7 @@
  *   `concurrency` workers; reports unexpected errors, RSS and open file descriptors at start and end, peak RSS.
  * - `-- --streams 1000`: that many streams opened at once on one process, each a few seconds long; reports errors,
  *   the delay to each stream's first content chunk (p50/p99) and peak RSS.
- * Exits 1 on any error.
+ * `--server path/to/server.js` soaks another bundle (e.g. an older build). Exits 1 on any error.
  */
 import { join } from 'node:path';
 import { gatewayClient, percentile, runLoad } from './load';
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     // For the streams mode, each text delta comes after 500 ms, so that the streams are open at the same time.
     const emulator = await startEmulatorProcess(streams ? { EMULATOR_STREAM_DELAY_MS: '500' } : {});
     children.push(emulator.child);
-    const gateway = await startGatewayProcess(join(ROOT, 'assets', 'container', 'server.js'), emulator.endpoint, API_KEY);
+    const gateway = await startGatewayProcess(argument('server') ?? join(ROOT, 'assets', 'container', 'server.js'), emulator.endpoint, API_KEY);
     children.push(gateway.child);
     const pid = gateway.child.process.pid!;
     const ok = streams
