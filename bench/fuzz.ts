@@ -7,22 +7,17 @@
  * image URL is not refused, when the gateway is not alive after, or when peak RSS exceeds twice the idle RSS.
  */
 import { join } from 'node:path';
-import { Child, ROOT, startEmulatorProcess, startGatewayProcess } from './processes';
+import { argument, Child, ROOT, startEmulatorProcess, startGatewayProcess } from './processes';
 import { runFuzz } from '../test/fuzz/hostile-traffic';
 
 const API_KEY = 'sk-fuzz';
 
-function argument(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? process.argv[at + 1] : fallback;
-}
-
 async function main(): Promise<void> {
-  const requests = Number(argument('requests', '10000'));
-  const concurrency = Number(argument('concurrency', '16'));
-  const seed = Number(argument('seed', '1'));
-  const server = argument('server', join(ROOT, 'assets', 'container', 'server.js'));
-  const families = argument('families', '').split(',').filter(Boolean);
+  const requests = Number(argument('requests') ?? 10_000);
+  const concurrency = Number(argument('concurrency') ?? 16);
+  const seed = Number(argument('seed') ?? 1);
+  const server = argument('server') ?? join(ROOT, 'assets', 'container', 'server.js');
+  const families = (argument('families') ?? '').split(',').filter(Boolean);
   const children: Child[] = [];
   try {
     const emulator = await startEmulatorProcess();

@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { rssMb } from '../test/fuzz/hostile-traffic';
 import { freePort } from '../test/support/local-server';
 
 export const ROOT = join(__dirname, '..');
@@ -52,9 +53,13 @@ export function bundle(entry: string): string {
 
 /** Peak resident set size of a process (Linux VmHWM), in MB. */
 export function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1]);
-  return kb / 1024;
+  return rssMb(pid, 'VmHWM');
+}
+
+/** The value after `--name` on the command line, if given. */
+export function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : undefined;
 }
 
 /** The Bedrock emulator in its own process, with the endpoint it listens on. */

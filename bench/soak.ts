@@ -9,18 +9,13 @@
  */
 import { join } from 'node:path';
 import { gatewayClient, percentile, runLoad } from './load';
-import { Child, openFds, peakRssMb, ROOT, startEmulatorProcess, startGatewayProcess } from './processes';
+import { argument, Child, openFds, peakRssMb, ROOT, startEmulatorProcess, startGatewayProcess } from './processes';
 import { rssMb } from '../test/fuzz/hostile-traffic';
 
 const API_KEY = 'sk-soak';
 const MODEL = 'amazon.nova-lite-v1:0';
 const PROMPT = 'alpha beta gamma delta epsilon zeta eta theta';
 const chatBody = (stream: boolean) => JSON.stringify({ model: MODEL, stream, messages: [{ role: 'user', content: PROMPT }] });
-
-function argument(name: string): string | undefined {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? process.argv[at + 1] : undefined;
-}
 
 /** Calls the gateway; a stream counts as failed unless it ends with `data: [DONE]` (an error event ends it otherwise). */
 function chatCall(port: number, sockets: number) {
