@@ -7,7 +7,8 @@
  * image URL is not refused, when the gateway is not alive after, or when peak RSS exceeds twice the idle RSS.
  */
 import { join } from 'node:path';
-import { argument, Child, ROOT, startEmulatorProcess, startGatewayProcess } from './processes';
+import { startGateway } from './gateway';
+import { argument, Child, ROOT, startEmulatorProcess } from './processes';
 import { runFuzz } from '../test/fuzz/hostile-traffic';
 
 const API_KEY = 'sk-fuzz';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   try {
     const emulator = await startEmulatorProcess();
     children.push(emulator.child);
-    const gateway = await startGatewayProcess(server, emulator.endpoint, API_KEY);
+    const gateway = await startGateway(server, emulator.endpoint, { API_KEY });
     children.push(gateway.child);
     const started = performance.now();
     const report = await runFuzz({ port: gateway.port, apiKey: API_KEY, routePrefix: '/api/v1', pid: gateway.child.process.pid! }, { requests, concurrency, seed, ...(families.length > 0 ? { families } : {}) });

@@ -2,9 +2,12 @@ import { Agent, request } from 'node:http';
 import { Child, spawnNode } from './processes';
 import { freePort } from '../test/support/local-server';
 
-/** A minimal keep-alive HTTP client for chat completions, so the load generator spends little CPU on the gateway side. */
-export function gatewayClient(port: number, apiKey: string, pathPrefix = '') {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+/**
+ * A minimal keep-alive HTTP client for chat completions, so the load generator spends little CPU on the gateway side;
+ * `maxSockets` bounds the requests in flight at once.
+ */
+export function gatewayClient(port: number, apiKey: string, pathPrefix = '', maxSockets = 256) {
+  const agent = new Agent({ keepAlive: true, maxSockets });
   return (body: string, onData?: (chunk: Buffer) => void) => new Promise<void>((resolve, reject) => {
     const req = request({
       host: '127.0.0.1',

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { rssMb } from '../test/fuzz/hostile-traffic';
-import { freePort } from '../test/support/local-server';
 
 export const ROOT = join(__dirname, '..');
 
@@ -67,34 +66,6 @@ export async function startEmulatorProcess(env: Record<string, string> = {}): Pr
   const child = spawnNode(bundle(join(__dirname, 'emulator-process.ts')), env);
   const endpoint = JSON.parse((await waitForOutput(child, /^\{.*\}$/m))[0]).endpoint as string;
   return { child, endpoint };
-}
-
-/**
- * A bundled gateway server (`script`) in its own process against a Bedrock endpoint, as deployed: default LOG_LEVEL
- * (info, one access-log line per request) to a discarded stdout. Resolves once /health answers.
- */
-export async function startGatewayProcess(
-  script: string, endpoint: string, apiKey: string, env: Record<string, string> = {},
-): Promise<{ readonly child: Child; readonly port: number }> {
-  const port = await freePort();
-  const child = spawnNode(script, {
-    API_KEY: apiKey,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: endpoint,
-    AWS_ENDPOINT_URL_BEDROCK: endpoint,
-    ...env,
-  }, true);
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return { child, port };
-    if (child.process.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await child.stop();
-  throw new Error('the gateway did not become healthy within 20 s');
 }
 
 /** Open file descriptors of a process (sockets, pipes, files): its open handles as the kernel counts them. */

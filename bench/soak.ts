@@ -8,8 +8,9 @@
  * `--server path/to/server.js` soaks another bundle (e.g. an older build). Exits 1 on any error.
  */
 import { join } from 'node:path';
-import { gatewayClient, percentile, runLoad } from './load';
-import { argument, Child, openFds, peakRssMb, ROOT, startEmulatorProcess, startGatewayProcess } from './processes';
+import { gatewayClient, startGateway } from './gateway';
+import { percentile, runLoad } from './load';
+import { argument, Child, openFds, peakRssMb, ROOT, startEmulatorProcess } from './processes';
 import { rssMb } from '../test/fuzz/hostile-traffic';
 
 const API_KEY = 'sk-soak';
@@ -19,7 +20,7 @@ const chatBody = (stream: boolean) => JSON.stringify({ model: MODEL, stream, mes
 
 /** Calls the gateway; a stream counts as failed unless it ends with `data: [DONE]` (an error event ends it otherwise). */
 function chatCall(port: number, sockets: number) {
-  const client = gatewayClient(port, API_KEY, sockets);
+  const client = gatewayClient(port, API_KEY, '', sockets);
   return async (stream: boolean, onFirstContent?: () => void): Promise<void> => {
     let seen = '';
     let first = false;
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
     // For the streams mode, each text delta comes after 500 ms, so that the streams are open at the same time.
     const emulator = await startEmulatorProcess(streams ? { EMULATOR_STREAM_DELAY_MS: '500' } : {});
     children.push(emulator.child);
-    const gateway = await startGatewayProcess(argument('server') ?? join(ROOT, 'assets', 'container', 'server.js'), emulator.endpoint, API_KEY);
+    const gateway = await startGateway(argument('server') ?? join(ROOT, 'assets', 'container', 'server.js'), emulator.endpoint, { API_KEY });
     children.push(gateway.child);
     const pid = gateway.child.process.pid!;
     const ok = streams

@@ -1,5 +1,5 @@
 import { FastifyInstance } from 'fastify';
-import { checkJsonShape } from './limits';
+import { checkJsonShape } from './request-limits';
 
 /**
  * Replaces fastify's `application/json` parser with one that first checks the text's nesting depth and array

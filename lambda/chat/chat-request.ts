@@ -1,4 +1,4 @@
-import { LIMITS, modelNameSchema } from '../limits';
+import { LIMITS, modelNameSchema } from '../request-limits';
 
 /**
  * The `POST /chat/completions` body as the gateway understands it: the OpenAI fields it maps, plus a

@@ -4,7 +4,7 @@ import { request } from 'node:https';
 import { isIP, LookupFunction } from 'node:net';
 import { isPublicAddress } from './address-policy';
 import { OpenAIError } from '../errors';
-import { LIMITS } from '../limits';
+import { LIMITS } from '../request-limits';
 import { RemoteImageFetcher } from './image-source';
 
 /** A resolved address as `dns.lookup` returns it. */

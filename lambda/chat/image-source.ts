@@ -1,6 +1,6 @@
 import { ImageBlock, ImageFormat } from '@aws-sdk/client-bedrock-runtime';
 import { OpenAIError } from '../errors';
-import { LIMITS } from '../limits';
+import { LIMITS } from '../request-limits';
 import { ImageLoader } from './messages';
 
 /** Fetches the bytes of a remote image; throws an OpenAIError when the URL is refused or fails. */

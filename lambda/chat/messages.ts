@@ -1,6 +1,6 @@
 import { ContentBlock, ImageBlock, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import { OpenAIError } from '../errors';
-import { checkJsonShape, LIMITS } from '../limits';
+import { checkJsonShape, LIMITS } from '../request-limits';
 import { ChatMessage, ContentPart, ImagePart, TextPart } from './chat-request';
 
 /** Turns an image URL into a Bedrock image block; `param` names the field for errors. */

@@ -1,6 +1,6 @@
 import { ToolSpecification } from '@aws-sdk/client-bedrock-runtime';
 import { ResponseFormat } from './chat-request';
-import { checkSchemaSize } from '../limits';
+import { checkSchemaSize } from '../request-limits';
 
 /**
  * `response_format` json_object / json_schema as a tool the model is made to call: Bedrock returns

@@ -1,6 +1,6 @@
 import { Message, ToolChoice, ToolConfiguration, ToolSpecification } from '@aws-sdk/client-bedrock-runtime';
 import { OpenAIError } from '../errors';
-import { checkSchemaSize } from '../limits';
+import { checkSchemaSize } from '../request-limits';
 import { ChatRequest, FunctionTool } from './chat-request';
 import { hasToolBlocks } from './messages';
 import { StructuredOutput } from './structured-output';

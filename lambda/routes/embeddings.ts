@@ -6,7 +6,7 @@ import { invokeJson } from '../bedrock/invoke-json';
 import { embeddingModelFor, SUPPORTED_EMBEDDING_MODELS } from '../embeddings/embedding-models';
 import { float32Base64 } from '../embeddings/float32-base64';
 import { OpenAIError } from '../errors';
-import { LIMITS, modelNameSchema } from '../limits';
+import { LIMITS, modelNameSchema } from '../request-limits';
 import { recordUsage } from '../usage/request-usage';
 
 interface EmbeddingsBody {

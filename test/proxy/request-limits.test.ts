@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
 import { TEST_API_KEY, useHarness } from './harness';
 import { OpenAIError } from '../../lambda/errors';
-import { checkJsonShape, LIMITS } from '../../lambda/limits';
+import { checkJsonShape, LIMITS } from '../../lambda/request-limits';
 
 const MODEL = 'amazon.nova-lite-v1:0';
 const user = (content: unknown) => ({ role: 'user', content });
