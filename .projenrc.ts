@@ -160,6 +160,22 @@ project.addTask('bench', {
   ],
 });
 
+project.addTask('fuzz', {
+  description: 'Send 10,000 hostile requests to the bundled gateway on a local emulator and report how it answered',
+  steps: [
+    { spawn: bundle.name },
+    { exec: 'ts-node --project tsconfig.dev.json bench/fuzz.ts', receiveArgs: true },
+  ],
+});
+
+project.addTask('soak', {
+  description: 'Soak the bundled gateway on a local emulator (-- --minutes 10 --concurrency 64, or -- --streams 1000)',
+  steps: [
+    { spawn: bundle.name },
+    { exec: 'ts-node --project tsconfig.dev.json bench/soak.ts', receiveArgs: true },
+  ],
+});
+
 project.addTask('dev', {
   description: 'Run the gateway locally (server entry point) with your AWS credentials or an endpoint from env',
   steps: [

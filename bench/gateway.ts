@@ -7,10 +7,10 @@ export type GatewayCall = (body: string, onData?: (chunk: Buffer) => void) => Pr
 
 /**
  * A minimal keep-alive HTTP client for one route (chat completions unless `route` says otherwise, under `pathPrefix`),
- * so the load generator spends little CPU on the gateway side.
+ * so the load generator spends little CPU on the gateway side; `maxSockets` bounds the requests in flight at once.
  */
-export function gatewayClient(port: number, apiKey: string, pathPrefix = '', route = '/api/v1/chat/completions'): GatewayCall {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+export function gatewayClient(port: number, apiKey: string, pathPrefix = '', route = '/api/v1/chat/completions', maxSockets = 256): GatewayCall {
+  const agent = new Agent({ keepAlive: true, maxSockets });
   return (body: string, onData?: (chunk: Buffer) => void) => new Promise<void>((resolve, reject) => {
     const req = request({
       host: '127.0.0.1',

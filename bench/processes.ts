@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { rssMb } from '../test/fuzz/hostile-traffic';
 
 export const ROOT = join(__dirname, '..');
 
@@ -51,7 +52,23 @@ export function bundle(entry: string): string {
 
 /** Peak resident set size of a process (Linux VmHWM), in MB. */
 export function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1]);
-  return kb / 1024;
+  return rssMb(pid, 'VmHWM');
+}
+
+/** The value after `--name` on the command line, if given. */
+export function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
+/** The Bedrock emulator in its own process, with the endpoint it listens on. */
+export async function startEmulatorProcess(env: Record<string, string> = {}): Promise<{ readonly child: Child; readonly endpoint: string }> {
+  const child = spawnNode(bundle(join(__dirname, 'emulator-process.ts')), env);
+  const endpoint = JSON.parse((await waitForOutput(child, /^\{.*\}$/m))[0]).endpoint as string;
+  return { child, endpoint };
+}
+
+/** Open file descriptors of a process (sockets, pipes, files): its open handles as the kernel counts them. */
+export function openFds(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
 }

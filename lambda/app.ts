@@ -5,8 +5,10 @@ import { requireApiKey } from './auth/require-api-key';
 import { registerClientDisconnect } from './client-disconnect';
 import { GatewayConfig } from './config';
 import { GatewayDeps } from './deps';
-import { registerErrorHandlers } from './errors';
+import { frameworkErrorHandler, registerErrorHandlers } from './errors';
+import { registerJsonBodyParser } from './json-body-parser';
 import { registerLimits } from './limits/limits-stage';
+import { answerClientError, registerRawAnswers } from './raw-answers';
 import { newRequestId, registerRequestIdHeader } from './request-id';
 import { chatRoutes } from './routes/chat';
 import { embeddingsRoutes } from './routes/embeddings';
@@ -40,7 +42,14 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
     // The ALB's trace id when present, so gateway and load balancer logs line up.
     requestIdHeader: 'x-amzn-trace-id',
     genReqId: newRequestId,
+    // What the HTTP parser and the router refuse is answered in OpenAI's shape too. A missing Host header (Node
+    // would answer with an empty 400) is no concern of the gateway, which never reads it.
+    http: { requireHostHeader: false },
+    clientErrorHandler: answerClientError,
+    frameworkErrors: frameworkErrorHandler,
   });
+  registerRawAnswers(app);
+  registerJsonBodyParser(app);
   registerErrorHandlers(app);
   registerClientDisconnect(app);
   registerAccessLog(app);

@@ -59,6 +59,8 @@ export interface GatewayConfig {
   readonly bodyLimitBytes: number;
   /** Longest wait for Bedrock to start answering (a stream's first bytes, a whole Converse reply) before the client gets 504 (BEDROCK_TIMEOUT_SECONDS). */
   readonly bedrockTimeoutMs: number;
+  /** Longest silence from Bedrock inside a started stream before the client gets an error event and the call is ended (STREAM_IDLE_TIMEOUT_SECONDS). */
+  readonly streamIdleTimeoutMs: number;
   /** Max tokens for chat requests that set none (DEFAULT_MAX_TOKENS); undefined: the model's maximum. */
   readonly defaultMaxTokens?: number;
   /** Cache points on every chat request to a model that supports prompt caching, unless it sends `prompt_cache` (ENABLE_PROMPT_CACHING). */
@@ -111,6 +113,8 @@ function readConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     logLevel: parseLogLevel(env.LOG_LEVEL),
     bodyLimitBytes: parseInteger('MAX_REQUEST_BODY_BYTES', env.MAX_REQUEST_BODY_BYTES),
     bedrockTimeoutMs: parseInteger('BEDROCK_TIMEOUT_SECONDS', env.BEDROCK_TIMEOUT_SECONDS) * 1000,
+    // Models send events every few seconds while they think or write; minutes of silence mean a stalled stream.
+    streamIdleTimeoutMs: parseInteger('STREAM_IDLE_TIMEOUT_SECONDS', env.STREAM_IDLE_TIMEOUT_SECONDS) * 1000,
     defaultMaxTokens: parseInteger('DEFAULT_MAX_TOKENS', env.DEFAULT_MAX_TOKENS),
     enablePromptCaching: parseBoolean('ENABLE_PROMPT_CACHING', env.ENABLE_PROMPT_CACHING),
     responsesStore: responsesStore(env),

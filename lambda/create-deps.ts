@@ -15,8 +15,28 @@ import { DynamoDbResponseStore } from './responses/dynamodb-response-store';
 import { MemoryResponseStore } from './responses/memory-response-store';
 import { ResponseStore } from './responses/response-store';
 
-/** Keep-alive connections per Bedrock endpoint; enough for one Lambda or a busy container. */
-const MAX_SOCKETS = 256;
+/**
+ * Connections per Bedrock endpoint. Over HTTP/1.1 each open stream holds one for its whole length, so this is the
+ * most Bedrock calls a container makes at once: beyond it, new requests wait for a stream to end.
+ */
+const MAX_SOCKETS = 2048;
+
+/** Longest wait for a connection to an AWS endpoint; without one, an unreachable endpoint holds requests for minutes. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** Longest wait for the model list and the API key, which healthy endpoints return in milliseconds. */
+const LOOKUP_TIMEOUT_MS = 10_000;
+
+/** An HTTP/1.1 handler whose every call is bounded: connecting, then `requestTimeoutMs` without data. */
+function boundedHandler(requestTimeoutMs: number, maxSockets?: number): NodeHttpHandler {
+  const agent = maxSockets ? { maxSockets } : undefined;
+  return new NodeHttpHandler({
+    connectionTimeout: CONNECT_TIMEOUT_MS,
+    requestTimeout: requestTimeoutMs,
+    throwOnRequestTimeout: true,
+    ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
+  });
+}
 
 /** Settings applied to an AWS SDK client on top of the defaults (tests point clients at emulators with these). */
 export interface ClientSettings {
@@ -24,6 +44,8 @@ export interface ClientSettings {
   readonly region?: string;
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
   readonly maxAttempts?: number;
+  /** The HTTP handler (its timeouts); createDeps bounds every call with one. */
+  readonly requestHandler?: NodeHttpHandler;
 }
 
 /** What to change from the production defaults. */
@@ -51,19 +73,14 @@ export function createDeps(config: GatewayConfig, options: DepsOptions = {}): Ga
     // HTTP/1.1 keep-alive rather than the SDK's default HTTP/2 for this client: faster in the benchmark, and an
     // aborted call (client gone) closes its connection, which stops the Bedrock stream; the HTTP/2 handler only
     // stops reading and leaves the stream running.
-    requestHandler: new NodeHttpHandler({
-      requestTimeout: config.bedrockTimeoutMs,
-      throwOnRequestTimeout: true,
-      httpAgent: { maxSockets: MAX_SOCKETS },
-      httpsAgent: { maxSockets: MAX_SOCKETS },
-    }),
+    requestHandler: boundedHandler(config.bedrockTimeoutMs, MAX_SOCKETS),
   });
-  const control = new BedrockClient({ ...base, ...options.bedrock });
+  const control = new BedrockClient({ ...base, ...options.bedrock, requestHandler: boundedHandler(LOOKUP_TIMEOUT_MS) });
   return {
     runtime,
     catalog: new BedrockModelCatalog(control, config.modelsCacheTtlMs),
-    apiKeys: createApiKeyVerifier(config, { ...base, ...options.keyStore }),
-    limiter: new Limiter(counterStore(config, { ...base, ...options.limitsStore }),
+    apiKeys: createApiKeyVerifier(config, { ...base, ...options.keyStore, requestHandler: boundedHandler(LOOKUP_TIMEOUT_MS) }),
+    limiter: new Limiter(counterStore(config, { ...base, ...options.limitsStore, requestHandler: boundedHandler(LOOKUP_TIMEOUT_MS) }),
       (err) => logWarning('limit counters unavailable; requests admitted without them', err)),
     responseStore: responseStore(config, { ...base, ...options.responseStore }),
   };

@@ -1,4 +1,4 @@
-import { FastifyError, FastifyInstance } from 'fastify';
+import { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The body of every error the gateway returns: the shape the OpenAI SDKs parse. */
 export interface OpenAIErrorBody {
@@ -83,7 +83,16 @@ const FASTIFY_ERRORS: Record<string, (err: FastifyError) => OpenAIError> = {
     null, 'invalid_json'),
   FST_ERR_CTP_EMPTY_JSON_BODY: () => OpenAIError.invalidRequest('The request body is empty; a JSON object is expected.', null, 'invalid_json'),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new OpenAIError(415, 'Unsupported Content-Type; send application/json.', { code: 'unsupported_media_type' }),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => OpenAIError.invalidRequest('The request body does not match its Content-Length.', null, 'invalid_content_length'),
+  FST_ERR_BAD_URL: () => OpenAIError.invalidRequest('The request URL is malformed (an invalid percent-encoding?).', null, 'invalid_url'),
+  FST_ERR_MAX_PARAM_LENGTH: () => new OpenAIError(414, 'The request URL is too long.', { code: 'url_too_long' }),
 };
+
+/**
+ * Network failures talking to Bedrock (a connection refused, reset or cut mid-answer): the gateway is fine, its
+ * upstream is not, so 502 and a retry hint rather than a 500. (The SDK names a reset `TimeoutError`, for its retries.)
+ */
+const UPSTREAM_NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
 
 /** Converts anything thrown while handling a request into the error the client sees. */
 export function toOpenAIError(err: unknown): OpenAIError {
@@ -92,9 +101,16 @@ export function toOpenAIError(err: unknown): OpenAIError {
   if (Array.isArray(e?.validation)) return fromValidation(e as FastifyError);
   if (typeof e?.code === 'string' && Object.hasOwn(FASTIFY_ERRORS, e.code)) return FASTIFY_ERRORS[e.code](e as FastifyError);
   // AWS SDK exceptions carry $fault (those thrown inside an event stream have no $metadata); SDK timeouts have neither.
+  if (typeof e?.code === 'string' && UPSTREAM_NETWORK_CODES.includes(e.code)) {
+    return new OpenAIError(502, 'The connection to Amazon Bedrock failed. Please retry.', { code: 'upstream_connection_error', retryAfterSeconds: 1 });
+  }
   const fromAws = e?.$fault !== undefined || e?.$metadata !== undefined || e?.name === 'TimeoutError';
   if (typeof e?.name === 'string' && Object.hasOwn(BEDROCK_ERRORS, e.name) && fromAws) {
     return BEDROCK_ERRORS[e.name](String(e.message ?? ''));
+  }
+  // Any other client error fastify raises (its codes are public and stable): its status, OpenAI's shape.
+  if (typeof e?.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new OpenAIError(e.statusCode, String(e.message), { code: 'invalid_request' });
   }
   return new OpenAIError(500, INTERNAL_MESSAGE);
 }
@@ -131,8 +147,26 @@ function describe(err: unknown): Record<string, unknown> {
   return { name: e?.name, message: e?.message, ...(cause ? { cause: { name: cause.name, message: cause.message } } : {}) };
 }
 
+/** fastify's `frameworkErrors`: a malformed or too long URL, refused by the router before any route runs. */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const mapped = toOpenAIError(err);
+  request.log.info({ status: mapped.status, code: mapped.code }, 'request rejected');
+  void reply.status(mapped.status).send(mapped.toJSON());
+}
+
+/** Route patterns (`/api/v1/models/*`) as expressions matching the paths they serve. */
+function routePattern(url: string): RegExp {
+  const escaped = url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/:[^/]+/g, '[^/]+');
+  return new RegExp(`^${escaped}$`);
+}
+
 /** Installs the single error handler and the not-found handler, both answering in OpenAI's shape. */
 export function registerErrorHandlers(app: FastifyInstance): void {
+  // Routes by path, so that a known path asked with another method is a 405 naming the allowed ones.
+  const routes: Array<{ pattern: RegExp; methods: string[] }> = [];
+  app.addHook('onRoute', (route) => {
+    routes.push({ pattern: routePattern(route.url), methods: [route.method].flat() });
+  });
   app.setErrorHandler((err, request, reply) => {
     const mapped = toOpenAIError(err);
     if (mapped.status >= 500) request.log.error({ error: describe(err) }, 'request failed');
@@ -141,7 +175,13 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     return reply.status(mapped.status).send(mapped.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {
-    const err = new OpenAIError(404, `Unknown request URL: ${request.method} ${request.url.split('?')[0]}. Please check the URL for typos.`, { code: 'unknown_url' });
+    const path = request.url.split('?')[0];
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))];
+    if (allowed.length > 0) {
+      const err = new OpenAIError(405, `Invalid method for URL (${request.method} ${path}); use ${allowed.join(' or ')}.`, { code: 'method_not_allowed' });
+      return reply.status(405).header('allow', allowed.join(', ')).send(err.toJSON());
+    }
+    const err = new OpenAIError(404, `Unknown request URL: ${request.method} ${path}. Please check the URL for typos.`, { code: 'unknown_url' });
     return reply.status(404).send(err.toJSON());
   });
 }

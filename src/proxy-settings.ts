@@ -17,6 +17,7 @@ export const INTEGER_SETTINGS = {
   MODELS_CACHE_TTL_SECONDS: { min: 1, max: 86_400, fallback: 600 },
   MAX_REQUEST_BODY_BYTES: { min: 1024, max: 100 * 1024 * 1024, fallback: 10 * 1024 * 1024 },
   BEDROCK_TIMEOUT_SECONDS: { min: 1, max: 3600, fallback: 600 },
+  STREAM_IDLE_TIMEOUT_SECONDS: { min: 1, max: 3600, fallback: 120 },
   DEFAULT_MAX_TOKENS: { min: 1, max: 1_000_000, fallback: undefined },
   // ECS sends SIGKILL 30 s after SIGTERM by default (its stopTimeout, at most 120 s): finish before that.
   SHUTDOWN_TIMEOUT_SECONDS: { min: 0, max: 120, fallback: 25 },

@@ -1,3 +1,5 @@
+import { LIMITS, modelNameSchema } from '../request-limits';
+
 /**
  * The `POST /chat/completions` body as the gateway understands it: the OpenAI fields it maps, plus a
  * few Bedrock extras under plain names. The JSON schema below validates it before the handler runs.
@@ -136,7 +138,7 @@ const message = {
   required: ['role'],
   properties: {
     role: { enum: ['system', 'developer', 'user', 'assistant', 'tool'] },
-    content: { type: ['string', 'array', 'null'], items: contentPart },
+    content: { type: ['string', 'array', 'null'], items: contentPart, maxItems: LIMITS.contentParts },
     name: { type: 'string' },
     tool_calls: { type: 'array', items: toolCall },
     tool_call_id: { type: 'string' },
@@ -166,17 +168,17 @@ export const chatRequestSchema = {
   type: 'object',
   required: ['model', 'messages'],
   properties: {
-    model: { type: 'string', minLength: 1 },
-    messages: { type: 'array', minItems: 1, items: message },
+    model: modelNameSchema,
+    messages: { type: 'array', minItems: 1, maxItems: LIMITS.messages, items: message },
     max_tokens: nullable('integer', { minimum: 1 }),
     max_completion_tokens: nullable('integer', { minimum: 1 }),
     temperature: nullable('number', { minimum: 0, maximum: 2 }),
     top_p: nullable('number', { minimum: 0, maximum: 1 }),
     n: nullable('integer'),
-    stop: { type: ['string', 'array', 'null'], items: { type: 'string' } },
+    stop: { type: ['string', 'array', 'null'], items: { type: 'string' }, maxItems: LIMITS.stopSequences },
     stream: nullable('boolean'),
     stream_options: nullable('object', { properties: { include_usage: { type: 'boolean' } } }),
-    tools: { type: 'array', items: functionTool },
+    tools: { type: 'array', items: functionTool, maxItems: LIMITS.tools },
     tool_choice: {
       anyOf: [
         { enum: ['none', 'auto', 'required'] },

@@ -4,6 +4,7 @@ import { request } from 'node:https';
 import { isIP, LookupFunction } from 'node:net';
 import { isPublicAddress } from './address-policy';
 import { OpenAIError } from '../errors';
+import { LIMITS } from '../request-limits';
 import { RemoteImageFetcher } from './image-source';
 
 /** A resolved address as `dns.lookup` returns it. */
@@ -35,7 +36,7 @@ export interface GuardedFetcherOptions {
 export function guardedImageFetcher(options: GuardedFetcherOptions = {}): RemoteImageFetcher {
   const resolve = options.resolve ?? ((host: string) => dnsLookup(host, { all: true, verbatim: true }));
   const allowed = options.isAllowedAddress ?? isPublicAddress;
-  const maxBytes = options.maxBytes ?? 3_932_160;
+  const maxBytes = options.maxBytes ?? LIMITS.imageBytes;
   const maxRedirects = options.maxRedirects ?? 3;
 
   const checkedLookup: LookupFunction = (hostname, lookupOptions, callback) => {

@@ -1,5 +1,6 @@
 import { ImageBlock, ImageFormat } from '@aws-sdk/client-bedrock-runtime';
 import { OpenAIError } from '../errors';
+import { LIMITS } from '../request-limits';
 import { ImageLoader } from './messages';
 
 /** Fetches the bytes of a remote image; throws an OpenAIError when the URL is refused or fails. */
@@ -33,6 +34,10 @@ function decodeDataUrl(url: string, param: string): Uint8Array {
   const match = /^data:[^,;]*(;[^,]*)?,(.*)$/s.exec(url);
   if (!match || !(match[1] ?? '').split(';').includes('base64')) {
     throw OpenAIError.invalidRequest('Image data URLs must be base64, like "data:image/png;base64,..."', param);
+  }
+  // Checked on the text, before decoding: four base64 characters carry three bytes.
+  if (Math.floor(match[2].length * 3 / 4) > LIMITS.imageBytes + 2) {
+    throw OpenAIError.invalidRequest(`Image is larger than ${LIMITS.imageBytes} bytes`, param);
   }
   return Buffer.from(match[2], 'base64');
 }

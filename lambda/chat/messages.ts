@@ -1,5 +1,6 @@
 import { ContentBlock, ImageBlock, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import { OpenAIError } from '../errors';
+import { checkJsonShape, LIMITS } from '../request-limits';
 import { ChatMessage, ContentPart, ImagePart, TextPart } from './chat-request';
 
 /** Turns an image URL into a Bedrock image block; `param` names the field for errors. */
@@ -19,6 +20,10 @@ export async function toConverseConversation(
   messages: readonly ChatMessage[],
   loadImage: ImageLoader,
 ): Promise<ConverseConversation> {
+  const images = messages.reduce((n, m) => n + parts(m).filter((p) => p.type === 'image_url').length, 0);
+  if (images > LIMITS.images) {
+    throw OpenAIError.invalidRequest(`A request may carry at most ${LIMITS.images} images; received ${images}.`, 'messages', 'too_many_images');
+  }
   const system: SystemContentBlock[] = [];
   const turns: Message[] = [];
   for (const [i, message] of messages.entries()) {
@@ -108,6 +113,7 @@ function assistantContent(message: ChatMessage, param: string): ContentBlock[] {
 /** Tool call arguments (JSON text) as the object Converse takes; `param` names the field for errors. */
 export function parseArguments(json: string, param: string): Record<string, unknown> {
   if (json.trim() === '') return {};
+  checkJsonShape(json, param);
   let value: unknown;
   try {
     value = JSON.parse(json);

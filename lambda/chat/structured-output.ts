@@ -1,6 +1,7 @@
 import { OutputConfig, ToolSpecification } from '@aws-sdk/client-bedrock-runtime';
 import { ResponseFormat } from './chat-request';
 import { supportsNativeStructuredOutput } from '../bedrock/model-capabilities';
+import { checkSchemaSize } from '../request-limits';
 
 /**
  * `response_format` json_object / json_schema as a tool the model is made to call: Bedrock returns
@@ -32,6 +33,7 @@ export function nativeOutputConfig(format: ResponseFormat | undefined, modelId: 
 export function structuredOutput(format: ResponseFormat | undefined): StructuredOutput | undefined {
   if (format?.type === 'json_schema' && format.json_schema) {
     const { name, description, schema } = format.json_schema;
+    checkSchemaSize(schema, 'response_format.json_schema.schema');
     return {
       toolName: name,
       spec: {

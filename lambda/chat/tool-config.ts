@@ -1,5 +1,6 @@
 import { Message, ToolChoice, ToolConfiguration, ToolSpecification } from '@aws-sdk/client-bedrock-runtime';
 import { OpenAIError } from '../errors';
+import { checkSchemaSize } from '../request-limits';
 import { FunctionTool, GenerationSettings } from './chat-request';
 import { hasToolBlocks } from './messages';
 import { StructuredOutput } from './structured-output';
@@ -28,6 +29,7 @@ export function toToolConfig(request: GenerationSettings, ctx: ToolConfigContext
     throw OpenAIError.invalidRequest(`tool_choice names "${choice.function.name}", which is not in tools`, 'tool_choice');
   }
 
+  tools.forEach((tool, i) => checkSchemaSize(tool.function.parameters, `tools[${i}].function.parameters`));
   const offered = choice === 'none' ? [] : tools.map(toolSpec);
   const specs = [...offered, ...(structured ? [structured.spec] : [])];
   if (specs.length === 0) {

@@ -3,6 +3,7 @@
  * top-level fields; input items are checked as they are mapped, so errors name the exact item (`input[2].call_id`).
  */
 import { ReasoningEffort } from '../chat/chat-request';
+import { LIMITS, modelNameSchema } from '../request-limits';
 
 /** An input item: a message (with or without `type`), a function call or its output, or an earlier reasoning item. */
 export interface InputItem {
@@ -68,11 +69,12 @@ const toolName = { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' };
 export const responsesRequestSchema = {
   type: 'object',
   properties: {
-    model: { type: 'string', minLength: 1 },
-    input: { type: ['string', 'array'], items: { type: 'object' } },
+    model: modelNameSchema,
+    input: { type: ['string', 'array'], maxItems: LIMITS.messages, items: { type: 'object' } },
     instructions: nullable('string'),
     tools: {
       type: 'array',
+      maxItems: LIMITS.tools,
       items: {
         type: 'object',
         required: ['type'],

@@ -5,6 +5,7 @@ import { RouteOptions } from './route-options';
 import { bedrockModelId } from '../auth/bedrock-model-id';
 import { requestedModel } from '../auth/model-access';
 import { catalogEntry } from '../bedrock/catalog-entry';
+import { withIdleTimeout } from '../bedrock/idle-timeout';
 import { ChatRequest, chatRequestSchema } from '../chat/chat-request';
 import { ChunkMapper } from '../chat/chunks';
 import { toChatCompletion } from '../chat/completion';
@@ -32,7 +33,9 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
     const { input: converseInput, structured } = await toConverseInput(body, { modelId, model, loadImage, ...defaults });
     const input = { ...converseInput, modelId: bedrockModelId(request, modelId) };
     const meta = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: modelId, structured };
-    const call = { abortSignal: request.clientGone };
+    // Ends the Bedrock call when the client goes away or the stream stalls.
+    const upstream = new AbortController();
+    const call = { abortSignal: AbortSignal.any([request.clientGone, upstream.signal]) };
     const notFound = (err: unknown) => {
       throw asModelNotFound(err, modelId);
     };
@@ -46,6 +49,7 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
     const response = await runtime.send(new ConverseStreamCommand(input), call).catch(notFound);
     const mapper = new ChunkMapper(meta, body.stream_options?.include_usage ?? false);
     const onError = (err: unknown) => request.log.error({ error: { name: (err as Error)?.name } }, 'stream failed');
-    return sendSse(reply, sseEvents(recordingStreamUsage(request, response.stream!), chatEncoder(mapper), request.clientGone, onError));
+    const events = withIdleTimeout(response.stream!, opts.config.streamIdleTimeoutMs, () => upstream.abort(new Error('stream stalled')));
+    return sendSse(reply, sseEvents(recordingStreamUsage(request, events), chatEncoder(mapper), request.clientGone, onError));
   });
 }

@@ -6,6 +6,7 @@ import { invokeJson } from '../bedrock/invoke-json';
 import { embeddingModelFor, SUPPORTED_EMBEDDING_MODELS } from '../embeddings/embedding-models';
 import { float32Base64 } from '../embeddings/float32-base64';
 import { OpenAIError } from '../errors';
+import { LIMITS, modelNameSchema } from '../request-limits';
 import { recordUsage } from '../usage/request-usage';
 
 interface EmbeddingsBody {
@@ -30,6 +31,9 @@ function textsOf(input: unknown): string[] {
   }
   texts.forEach((t, i) => {
     if (typeof t !== 'string' || t === '') throw OpenAIError.invalidRequest(`'input[${i}]' must be a non-empty string.`, `input[${i}]`);
+    if (t.length > LIMITS.embeddingInputChars) {
+      throw OpenAIError.invalidRequest(`'input[${i}]' is ${t.length} characters long; at most ${LIMITS.embeddingInputChars} are accepted.`, `input[${i}]`);
+    }
   });
   return texts as string[];
 }
@@ -57,8 +61,9 @@ export async function embeddingsRoutes(app: FastifyInstance, opts: RouteOptions)
         type: 'object',
         required: ['model', 'input'],
         properties: {
-          model: { type: 'string', minLength: 1 },
-          input: { type: ['string', 'array'] },
+          model: modelNameSchema,
+          // Items are checked in textsOf (token arrays get their own message).
+          input: { type: ['string', 'array'], maxItems: LIMITS.embeddingInputs },
           encoding_format: { type: 'string', enum: ['float', 'base64'] },
           dimensions: { type: 'integer', minimum: 1 },
           user: { type: 'string' },

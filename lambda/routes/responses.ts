@@ -4,6 +4,7 @@ import { RouteOptions } from './route-options';
 import { bedrockModelId } from '../auth/bedrock-model-id';
 import { requestedModel } from '../auth/model-access';
 import { catalogEntry } from '../bedrock/catalog-entry';
+import { withIdleTimeout } from '../bedrock/idle-timeout';
 import { assembleConverseInput, imageLoaderFor } from '../chat/converse-input';
 import { guardedImageFetcher } from '../chat/image-fetcher';
 import { imageLoader } from '../chat/image-source';
@@ -69,7 +70,9 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
     const keep = async (response: ResponseObject) => {
       if (store && body.store !== false) await store.put(owner, { response, input: [...previous, ...added] });
     };
-    const call = { abortSignal: request.clientGone };
+    // Ends the Bedrock call when the client goes away or the stream stalls.
+    const upstream = new AbortController();
+    const call = { abortSignal: AbortSignal.any([request.clientGone, upstream.signal]) };
     const modelNotFound = (err: unknown) => {
       throw asModelNotFound(err, modelId);
     };
@@ -85,7 +88,9 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
     const streamed = await runtime.send(new ConverseStreamCommand(input), call).catch(modelNotFound);
     const mapper = new ResponseEventMapper(meta);
     const onError = (err: unknown) => request.log.error({ error: { name: (err as Error)?.name } }, 'stream failed');
-    const events = sseEvents(recordingStreamUsage(request, streamed.stream!), responseEncoder(mapper, keep), request.clientGone, onError);
+    const stalled = () => upstream.abort(new Error('stream stalled'));
+    const bedrockEvents = withIdleTimeout(streamed.stream!, opts.config.streamIdleTimeoutMs, stalled);
+    const events = sseEvents(recordingStreamUsage(request, bedrockEvents), responseEncoder(mapper, keep), request.clientGone, onError);
     return sendSse(reply, (async function* () {
       yield* mapper.start().map(sseEvent);
       yield* events;

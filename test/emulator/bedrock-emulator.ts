@@ -214,6 +214,7 @@ export class BedrockEmulator {
   private async converse(res: Response, call: EmulatorCall): Promise<void> {
     const reply = await this.converseHandler({ modelId: call.modelId!, body: call.body });
     if (reply.delayMs) await sleep(reply.delayMs);
+    if (reply.hangUp) return hangUp(res);
     if (reply.error) return this.sendError(res, reply.error);
     this.sendJson(res, 200, reply.output ?? {});
   }
@@ -328,10 +329,17 @@ function readBody(req: Request): Promise<Buffer> {
   });
 }
 
-/** Ends the response without a clean finish: an HTTP/2 stream reset, or a destroyed HTTP/1.1 socket. */
+/**
+ * Ends the response without a clean finish, once what was written has been sent: an HTTP/2 stream reset, or a
+ * TCP reset of the HTTP/1.1 connection.
+ */
 function hangUp(res: Response): void {
-  if (res instanceof Http2ServerResponse) res.stream.close(h2.NGHTTP2_INTERNAL_ERROR);
-  else res.socket?.destroy();
+  if (res instanceof Http2ServerResponse) {
+    res.stream.close(h2.NGHTTP2_INTERNAL_ERROR);
+    return;
+  }
+  const socket = res.socket;
+  if (socket) socket.write('', () => socket.resetAndDestroy());
 }
 
 function sleep(ms: number): Promise<void> {

@@ -11,7 +11,7 @@ export class DefaultHandlers {
   constructor(private readonly models: EmulatedModel[], private readonly profiles: EmulatedProfile[]) {}
 
   converse = (req: ModelRequest): ConverseReply => {
-    const error = this.checkModel(req.modelId) ?? converseRequestError(req.modelId, req.body);
+    const error = this.checkModel(req.modelId) ?? converseRequestError(req.modelId, req.body) ?? checkInputLength(req.body);
     if (error) return { error };
     const answer = answerOf(req.body);
     return {
@@ -25,7 +25,7 @@ export class DefaultHandlers {
   };
 
   converseStream = (req: ModelRequest): StreamStep[] | { error: EmulatedError } => {
-    const error = this.checkModel(req.modelId) ?? converseRequestError(req.modelId, req.body);
+    const error = this.checkModel(req.modelId) ?? converseRequestError(req.modelId, req.body) ?? checkInputLength(req.body);
     if (error) return { error };
     const answer = answerOf(req.body);
     return [
@@ -63,7 +63,10 @@ export class DefaultHandlers {
 /** A constrained request's answer (converse-rules.ts); otherwise, and after a bare reasoning block, the echo. */
 function answerOf(body: any): Answer {
   const constrained = constrainedAnswer(body);
-  if (!constrained) return { blocks: [{ text: echoText(body) }], stopReason: 'end_turn' };
+  if (!constrained) {
+    const { text, stopReason } = cappedEcho(body);
+    return { blocks: [{ text }], stopReason };
+  }
   const answered = constrained.blocks.some((b) => b.text !== undefined || b.toolUse);
   return answered ? constrained : { ...constrained, blocks: [...constrained.blocks, { text: echoText(body) }] };
 }
@@ -89,6 +92,25 @@ function blockEvents(block: WireBlock, contentBlockIndex: number): StreamStep[] 
     );
   }
   return [...events, { event: { contentBlockStop: { contentBlockIndex } } }];
+}
+
+/** Characters of conversation text a model takes: a stand-in for a context window (some hundred thousand tokens). */
+export const MAX_INPUT_CHARS = 1_000_000;
+
+/** Characters a reply holds at most: a stand-in for a model's maximum output (some tens of thousands of tokens). */
+export const MAX_OUTPUT_CHARS = 100_000;
+
+/** The echo, cut at the maximum output like a model that reached its token limit. */
+function cappedEcho(body: any): { text: string; stopReason: string } {
+  const text = echoText(body);
+  return text.length > MAX_OUTPUT_CHARS ? { text: text.slice(0, MAX_OUTPUT_CHARS), stopReason: 'max_tokens' } : { text, stopReason: 'end_turn' };
+}
+
+/** Bedrock's answer to a conversation longer than the model's context window. */
+function checkInputLength(body: any): EmulatedError | undefined {
+  const blocks = [body?.system ?? [], body?.messages ?? []].flat().flatMap((m: any) => m?.content ?? [m]);
+  const chars = blocks.reduce((n: number, b: any) => n + (typeof b?.text === 'string' ? b.text.length : 0), 0);
+  return chars > MAX_INPUT_CHARS ? { type: 'ValidationException', message: 'Input is too long for requested model.' } : undefined;
 }
 
 /** The text of the last user message (text blocks joined), or a fixed reply when there is none. */

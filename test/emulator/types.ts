@@ -44,6 +44,8 @@ export interface ConverseReply {
   readonly error?: EmulatedError;
   /** Wait this long before answering. */
   readonly delayMs?: number;
+  /** Destroy the connection instead of answering (after `delayMs`). */
+  readonly hangUp?: boolean;
 }
 
 /** What a scripted InvokeModel handler returns. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ALBResult } from 'aws-lambda';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { albEvent, albFetch } from './alb-events';
+import { albEvent, albFetch, AlbRequest } from './alb-events';
 import { bundleProxyEntry } from '../../scripts/bundle-proxy';
 import { BedrockEmulator } from '../emulator/bedrock-emulator';
 
@@ -61,6 +61,20 @@ describe('Lambda entry point (ALB events)', () => {
     expect(seen[0].headers?.['content-type']).toMatch(/^text\/event-stream/);
     expect(seen[0].body).toMatch(/data: \[DONE\]\n\n$/);
     expect(emulator.callsTo('ConverseStream')[0].body.messages[0].content[0].text).toBe('streamed through lambda');
+  });
+
+  test.each<[string, AlbRequest, number, string]>([
+    ['a malformed percent-encoding in the path', { method: 'GET', path: '/api/v1/models/%zz' }, 400, 'invalid_url'],
+    ['a method the route does not serve', { method: 'PUT', path: '/api/v1/models' }, 405, 'method_not_allowed'],
+    ['JSON nested too deep', { method: 'POST', path: '/api/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: '['.repeat(5000) + ']'.repeat(5000) },
+      400, 'json_too_deep'],
+    ['a model name with an unpaired surrogate', {
+      method: 'POST', path: '/api/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: '{"model":"\\ud800","messages":[{"role":"user","content":"x"}]}',
+    }, 400, 'invalid_value'],
+  ])('what the router and the limits refuse reaches ALB in OpenAI\'s shape: %s', async (_name, request, status, code) => {
+    const result = await handler(albEvent({ ...request, headers: { authorization: `Bearer ${KEY}`, ...request.headers } }), {} as never);
+    expect(result.statusCode).toBe(status);
+    expect(JSON.parse(result.body!).error).toMatchObject({ code, type: 'invalid_request_error' });
   });
 
   test('embeddings and errors keep their OpenAI shape through the handler', async () => {
