@@ -1,14 +1,11 @@
-import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { FastifyInstance } from 'fastify';
 import { RouteOptions } from './route-options';
-import { bedrockModelId } from '../auth/bedrock-model-id';
 import { requestedModel } from '../auth/model-access';
 import { catalogEntry } from '../bedrock/catalog-entry';
-import { withIdleTimeout } from '../bedrock/idle-timeout';
+import { ConverseCall } from '../bedrock/converse-call';
 import { assembleConverseInput, imageLoaderFor } from '../chat/converse-input';
 import { guardedImageFetcher } from '../chat/image-fetcher';
 import { imageLoader } from '../chat/image-source';
-import { asModelNotFound } from '../chat/model-not-found';
 import { sendSse, sseEvents } from '../chat/sse';
 import { OpenAIError } from '../errors';
 import { toGenerationSettings } from '../responses/generation-settings';
@@ -17,7 +14,6 @@ import { ResponseEventMapper } from '../responses/response-events';
 import { newId, ResponseMeta, ResponseObject, toResponse } from '../responses/response-object';
 import { responseEncoder, sseEvent } from '../responses/response-sse';
 import { InputItem, ResponsesRequest, responsesRequestSchema } from '../responses/responses-request';
-import { recordingStreamUsage, recordUsage } from '../usage/request-usage';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } } as const;
 
@@ -64,33 +60,23 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
     const ctx = { modelId, model, loadImage, ...defaults };
     const conversation = await toConversation(placed, body.instructions, imageLoaderFor(ctx));
     if (conversation.messages.length === 0) throw OpenAIError.invalidRequest('\'input\' must hold at least one user message or function call output.', 'input');
-    const { input: converseInput, structured } = assembleConverseInput(conversation, toGenerationSettings(body), ctx);
-    const input = { ...converseInput, modelId: bedrockModelId(request, modelId) };
+    const { input, structured } = assembleConverseInput(conversation, toGenerationSettings(body), ctx);
     const meta: ResponseMeta = { id: newId('resp'), createdAt: Math.floor(Date.now() / 1000), model: modelId, request: body, structured };
     const keep = async (response: ResponseObject) => {
       if (store && body.store !== false) await store.put(owner, { response, input: [...previous, ...added] });
     };
-    // Ends the Bedrock call when the client goes away or the stream stalls.
-    const upstream = new AbortController();
-    const call = { abortSignal: AbortSignal.any([request.clientGone, upstream.signal]) };
-    const modelNotFound = (err: unknown) => {
-      throw asModelNotFound(err, modelId);
-    };
+    const bedrock = new ConverseCall(runtime, request, modelId, opts.config.streamIdleTimeoutMs);
 
     if (!body.stream) {
-      const output = await runtime.send(new ConverseCommand(input), call).catch(modelNotFound);
-      recordUsage(request, output.usage);
-      const response = toResponse(output, meta);
+      const response = toResponse(await bedrock.converse(input), meta);
       await keep(response);
       return response;
     }
     // Errors up to here are ordinary JSON error responses; once Bedrock answers, the SSE stream starts.
-    const streamed = await runtime.send(new ConverseStreamCommand(input), call).catch(modelNotFound);
+    const bedrockEvents = await bedrock.stream(input);
     const mapper = new ResponseEventMapper(meta);
     const onError = (err: unknown) => request.log.error({ error: { name: (err as Error)?.name } }, 'stream failed');
-    const stalled = () => upstream.abort(new Error('stream stalled'));
-    const bedrockEvents = withIdleTimeout(streamed.stream!, opts.config.streamIdleTimeoutMs, stalled);
-    const events = sseEvents(recordingStreamUsage(request, bedrockEvents), responseEncoder(mapper, keep), request.clientGone, onError);
+    const events = sseEvents(bedrockEvents, responseEncoder(mapper, keep), request.clientGone, onError);
     return sendSse(reply, (async function* () {
       yield* mapper.start().map(sseEvent);
       yield* events;
