@@ -16,10 +16,24 @@ export interface LambdaApp {
  * done or under way.
  */
 export function initLambdaApp(): LambdaApp {
-  const config = loadConfig();
+  const config = loadConfigOrReport();
   const deps = createDeps(config);
   const app = build(config, deps);
   const ready = app.ready();
   void deps.catalog.list().catch((err) => app.log.warn({ error: { name: err?.name } }, 'model list not loaded at init; retried on demand'));
   return { app, ready };
+}
+
+/**
+ * The configuration, or a short fatal line naming the variable before the error propagates: the runtime's own report
+ * of an init error comes after the throwing line of the minified bundle, over a megabyte, which logs may cut.
+ */
+function loadConfigOrReport() {
+  try {
+    return loadConfig();
+  } catch (err) {
+    const { name, message } = err as Error;
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', time: Date.now(), msg: `${name}: ${message}` })}\n`);
+    throw err;
+  }
 }

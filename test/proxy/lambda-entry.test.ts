@@ -91,6 +91,8 @@ describe('Lambda entry point with bad configuration', () => {
     const bundle = await bundleProxyEntry('lambda', mkdtempSync(join(tmpdir(), 'gateway-lambda-')));
     const init = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(bundle)})`], {
       env: { PATH: process.env.PATH, API_KEY: 'k', MODEL_ALIASES: '[1]' }, encoding: 'utf8',
+      // Node prints the throwing line of the minified bundle (over 1 MB) before the error: read all of it.
+      maxBuffer: 64 * 1024 * 1024,
     });
     expect(init.status).not.toBe(0);
     expect(init.stderr).toContain('ConfigError: MODEL_ALIASES: must be a JSON object mapping names to non-empty model id strings');
