@@ -90,7 +90,8 @@ describe('Lambda entry point with bad configuration', () => {
   test('fails its init with a message naming the variable', async () => {
     const bundle = await bundleProxyEntry('lambda', mkdtempSync(join(tmpdir(), 'gateway-lambda-')));
     const init = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(bundle)})`], {
-      env: { PATH: process.env.PATH, API_KEY: 'k', MODEL_ALIASES: '[1]' }, encoding: 'utf8',
+      env: { PATH: process.env.PATH, API_KEY: 'k', MODEL_ALIASES: '[1]' },
+      encoding: 'utf8',
       // Node prints the throwing line of the minified bundle (over 1 MB) before the error: read all of it.
       maxBuffer: 64 * 1024 * 1024,
     });
