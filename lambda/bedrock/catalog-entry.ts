@@ -1,6 +1,23 @@
-import { FastifyBaseLogger } from 'fastify';
-import { OpenAIError } from '../errors';
+import { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { ModelCatalog, ModelInfo } from './model-catalog';
+import { requestedModel } from '../auth/model-access';
+import { GatewayConfig } from '../config';
+import { OpenAIError } from '../errors';
+
+/**
+ * The model a request for text (chat completions, responses) names, resolved and allowed for its key
+ * (`requestedModel`), with its catalog entry; a stream is refused up front for a model that cannot stream.
+ */
+export async function textModel(
+  request: FastifyRequest, name: string | undefined, stream: boolean, config: GatewayConfig, catalog: ModelCatalog,
+): Promise<{ modelId: string; model?: ModelInfo }> {
+  const modelId = requestedModel(request, name, config);
+  const model = await catalogEntry(catalog, modelId, request.log);
+  if (stream && model && !model.streaming) {
+    throw OpenAIError.invalidRequest(`Model ${modelId} does not support streaming; set stream to false`, 'stream');
+  }
+  return { modelId, model };
+}
 
 /**
  * The catalog entry for a model id, used for its capabilities (image input, streaming, text output). Ids the

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { FastifyInstance } from 'fastify';
 import { RouteOptions } from './route-options';
-import { requestedModel } from '../auth/model-access';
-import { catalogEntry } from '../bedrock/catalog-entry';
+import { textModel } from '../bedrock/catalog-entry';
 import { ConverseCall } from '../bedrock/converse-call';
 import { ChatRequest, chatRequestSchema } from '../chat/chat-request';
 import { ChunkMapper } from '../chat/chunks';
@@ -11,7 +10,6 @@ import { toConverseInput } from '../chat/converse-input';
 import { guardedImageFetcher } from '../chat/image-fetcher';
 import { imageLoader } from '../chat/image-source';
 import { chatEncoder, sendSse, sseEvents } from '../chat/sse';
-import { OpenAIError } from '../errors';
 
 /** `POST /chat/completions` on Converse / ConverseStream (registered under the route prefix, behind auth). */
 export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
@@ -21,11 +19,7 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
 
   app.post('/chat/completions', { schema: { body: chatRequestSchema } }, async (request, reply) => {
     const body = request.body as ChatRequest;
-    const modelId = requestedModel(request, body.model, opts.config);
-    const model = await catalogEntry(catalog, modelId, request.log);
-    if (body.stream && model && !model.streaming) {
-      throw OpenAIError.invalidRequest(`Model ${modelId} does not support streaming; set stream to false`, 'stream');
-    }
+    const { modelId, model } = await textModel(request, body.model, body.stream ?? false, opts.config, catalog);
     const { input, structured } = await toConverseInput(body, { modelId, model, loadImage, ...defaults });
     const meta = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: modelId, structured };
     const bedrock = new ConverseCall(runtime, request, modelId, opts.config.streamIdleTimeoutMs);

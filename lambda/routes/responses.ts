@@ -1,7 +1,6 @@
 import { FastifyInstance } from 'fastify';
 import { RouteOptions } from './route-options';
-import { requestedModel } from '../auth/model-access';
-import { catalogEntry } from '../bedrock/catalog-entry';
+import { textModel } from '../bedrock/catalog-entry';
 import { ConverseCall } from '../bedrock/converse-call';
 import { assembleConverseInput, imageLoaderFor } from '../chat/converse-input';
 import { guardedImageFetcher } from '../chat/image-fetcher';
@@ -45,11 +44,7 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
 
   app.post('/responses', { schema: { body: responsesRequestSchema } }, async (request, reply) => {
     const body = request.body as ResponsesRequest;
-    const modelId = requestedModel(request, body.model, opts.config);
-    const model = await catalogEntry(catalog, modelId, request.log);
-    if (body.stream && model && !model.streaming) {
-      throw OpenAIError.invalidRequest(`Model ${modelId} does not support streaming; set stream to false`, 'stream');
-    }
+    const { modelId, model } = await textModel(request, body.model, body.stream ?? false, opts.config, catalog);
     const owner = request.caller.name;
     const previous = await previousItems(body.previous_response_id, owner);
     const added = inputItems(body.input);

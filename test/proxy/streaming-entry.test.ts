@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { BedrockEmulator, StreamStep } from '../emulator/bedrock-emulator';
+import { slowWords } from '../emulator/slow-stream';
 import { installLambdaStreamingRuntime } from '../support/lambda-streaming-runtime';
 import { LocalApiGateway, startLocalApiGateway } from '../support/local-api-gateway';
 
@@ -112,14 +113,7 @@ describe('streaming Lambda entry point (API Gateway REST, response streaming)', 
   }, 10_000);
 
   test('a client that disconnects mid-stream aborts the Bedrock stream and ends the invocation', async () => {
-    emulator.onConverseStream(async function* () {
-      yield ev({ messageStart: { role: 'assistant' } });
-      for (let i = 0; i < 100; i++) {
-        yield ev({ contentBlockDelta: { contentBlockIndex: 0, delta: { text: `word${i} ` } } });
-        yield { delayMs: 50 };
-      }
-      yield ev({ messageStop: { stopReason: 'end_turn' } });
-    });
+    emulator.onConverseStream(() => slowWords());
     const stream = await sdk().chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Talk' }], stream: true });
     let received = 0;
     for await (const chunk of stream) {

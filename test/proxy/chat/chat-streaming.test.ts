@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_MODELS, StreamStep } from '../../emulator/bedrock-emulator';
+import { slowWords } from '../../emulator/slow-stream';
 import { TEST_API_KEY, useHarness } from '../harness';
 
 const SONNET = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
@@ -174,14 +175,7 @@ describe('POST /chat/completions with stream: true', () => {
   }, 10_000);
 
   test('a client that disconnects mid-stream aborts the Bedrock stream', async () => {
-    h.emulator.onConverseStream(async function* () {
-      yield ev({ messageStart: { role: 'assistant' } });
-      for (let i = 0; i < 100; i++) {
-        yield ev({ contentBlockDelta: { contentBlockIndex: 0, delta: { text: `word${i} ` } } });
-        yield { delayMs: 50 };
-      }
-      yield ev({ messageStop: { stopReason: 'end_turn' } });
-    });
+    h.emulator.onConverseStream(() => slowWords());
     const stream = await h.openai.chat.completions.create({ model: SONNET, messages: [{ role: 'user', content: 'Talk' }], stream: true });
     let received = 0;
     for await (const chunk of stream) {

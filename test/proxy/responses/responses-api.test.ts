@@ -5,6 +5,7 @@ import { Caller } from '../../../lambda/auth/caller';
 import { DEFAULT_MODELS, DEFAULT_PROFILES, SONNET_45, StreamStep } from '../../emulator/bedrock-emulator';
 import { TEST_API_KEY, useHarness } from '../harness';
 import { readSse } from './sse-events';
+import { slowWords } from '../../emulator/slow-stream';
 
 const NOVA = 'amazon.nova-lite-v1:0';
 const SONNET_4 = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
@@ -237,14 +238,7 @@ describe('streamed responses', () => {
   });
 
   test('a client that goes away mid-stream aborts the Bedrock stream', async () => {
-    h.emulator.onConverseStream(async function* () {
-      yield ev({ messageStart: { role: 'assistant' } });
-      for (let i = 0; i < 100; i++) {
-        yield ev({ contentBlockDelta: { contentBlockIndex: 0, delta: { text: `word${i} ` } } });
-        yield { delayMs: 50 };
-      }
-      yield ev({ messageStop: { stopReason: 'end_turn' } });
-    });
+    h.emulator.onConverseStream(() => slowWords());
     const stream = await h.openai.responses.create({ model: NOVA, input: 'Talk', stream: true, store: false });
     let deltas = 0;
     for await (const event of stream) {
