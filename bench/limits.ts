@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { gatewayClient, startGateway } from './gateway';
-import { LoadResult, medianResult, percentile, runLoad } from './load';
-import { Child } from './processes';
+import { GatewayCall, gatewayClient, startGateway } from './gateway';
+import { LoadResult, median, medianResult, percentile, runLoad } from './load';
+import { Child, cpuMs } from './processes';
 import { CounterStore } from '../lambda/limits/counter-store';
 import { DynamoDbCounterStore } from '../lambda/limits/dynamodb-counter-store';
 import { Limiter } from '../lambda/limits/limiter';
@@ -19,8 +19,8 @@ const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 
 /**
  * What a limited key costs at concurrency 64: the same key without limits, with limits counted in memory, with
- * limits counted in DynamoDB (moto_server standing in for it), and with `maxConcurrentRequests` (one conditional
- * update before and one after every request). Rounds interleave the gateways; medians are reported.
+ * limits counted in DynamoDB (moto_server standing in for it), and with `maxConcurrentRequests` (slots leased from
+ * the shared counter). After a warm-up run each, rounds interleave the gateways; medians are reported.
  * Returns the lines of a markdown table.
  */
 export async function limitsRows(serverBundle: string, endpoint: string, durationMs: number, rounds: number, body: string): Promise<string[]> {
@@ -40,16 +40,31 @@ export async function limitsRows(serverBundle: string, endpoint: string, duratio
         env: { API_KEYS_DOCUMENT: keysDocument({ ...LIMITS, maxConcurrentRequests: 10_000 }), ...dynamo },
       },
     ];
-    const gateways = [];
+    const gateways: Array<{ name: string; pid: number; call: GatewayCall; runs: LoadResult[]; cpuPerRequest: number[] }> = [];
     for (const setup of setups) {
       const gateway = await startGateway(serverBundle, endpoint, setup.env);
       children.push(gateway.child);
-      gateways.push({ ...setup, call: gatewayClient(gateway.port, KEY), runs: [] as LoadResult[] });
+      gateways.push({ ...setup, pid: gateway.child.process.pid!, call: gatewayClient(gateway.port, KEY), runs: [] as LoadResult[], cpuPerRequest: [] as number[] });
     }
+    // The gateway's CPU time per request is a steadier measure of the limits' cost than its rate, which moves with
+    // whatever else runs on the machine (here moto_server and the other gateways' load generator, too).
+    const measure = async (gateway: typeof gateways[number]) => {
+      let calls = 0;
+      const cpuBefore = cpuMs(gateway.pid);
+      const result = await runLoad(CONCURRENCY, durationMs, async () => { await gateway.call(body); calls++; });
+      return { result, cpuPerRequest: (cpuMs(gateway.pid) - cpuBefore) / calls };
+    };
+    for (const gateway of gateways) await measure(gateway); // warm-up: JIT, connections, the first lease and reads
     for (let round = 0; round < rounds; round++) {
-      for (const gateway of gateways) gateway.runs.push(await runLoad(CONCURRENCY, durationMs, () => gateway.call(body)));
+      // Each round starts with another gateway, so that none is always measured first or last.
+      for (let i = 0; i < gateways.length; i++) {
+        const gateway = gateways[(round + i) % gateways.length];
+        const { result, cpuPerRequest } = await measure(gateway);
+        gateway.runs.push(result);
+        gateway.cpuPerRequest.push(cpuPerRequest);
+      }
     }
-    const results = gateways.map((g) => ({ name: g.name, r: medianResult(g.runs) }));
+    const results = gateways.map((g) => ({ name: g.name, r: medianResult(g.runs), cpu: median(g.cpuPerRequest) }));
     const base = results[0].r;
     const dynamoClient = new DynamoDBClient(moto.clientConfig);
     const stage = [
@@ -61,9 +76,12 @@ export async function limitsRows(serverBundle: string, endpoint: string, duratio
       '',
       `Limits for one key, non-streaming chat at concurrency ${CONCURRENCY} (median of ${rounds} interleaved ${durationMs} ms runs; DynamoDB is moto_server on this machine)`,
       '',
-      row(['limits', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'throughput vs no limits', 'p50 added ms']),
-      row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
-      ...results.map(({ name, r }) => row([name, fmt(r.rps, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), r.errors, `${fmt(r.rps / base.rps, 2)}×`, fmt(r.p50Ms - base.p50Ms, 2)])),
+      row(['limits', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'throughput vs no limits', 'p50 added ms', 'gateway CPU ms per request', 'CPU vs no limits']),
+      row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+      ...results.map(({ name, r, cpu }) => row([
+        name, fmt(r.rps, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), r.errors, `${fmt(r.rps / base.rps, 2)}×`, fmt(r.p50Ms - base.p50Ms, 2),
+        fmt(cpu, 3), `${fmt(cpu / results[0].cpu, 2)}×`,
+      ])),
       '',
       `The limits stage alone, in this process: time to admit one request of that key, ${CONCURRENCY} at a time for ${durationMs} ms`,
       '',

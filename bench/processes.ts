@@ -1,11 +1,12 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { rssMb } from '../test/fuzz/hostile-traffic';
 
 export const ROOT = join(__dirname, '..');
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 /** A child process with its stdout collected; `stop` sends SIGTERM and waits for the exit. */
 export interface Child {
@@ -53,6 +54,13 @@ export function bundle(entry: string): string {
 /** Peak resident set size of a process (Linux VmHWM), in MB. */
 export function peakRssMb(pid: number): number {
   return rssMb(pid, 'VmHWM');
+}
+
+/** CPU time a process has used so far (user + system), in milliseconds. */
+export function cpuMs(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name (which may hold spaces) closes.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** The value after `--name` on the command line, if given. */

@@ -1,16 +1,17 @@
 import { KeyLimits } from '../auth/caller';
 import { OpenAIError } from '../errors';
+import { ConcurrencySlots } from './concurrency-slots';
 import { CounterStore } from './counter-store';
-import { minuteWindow, monthWindow, spanWindow, Window } from './windows';
+import { expiry, minuteWindow, monthWindow, Window } from './windows';
 
 /** How stale an instance's view of a shared token counter may get before it reads it again (without waiting for it). */
 const TOKENS_REFRESH_MS = 1000;
-/** How long an instance gathers the tokens its requests used before adding them to the shared counter in one update. */
-const TOKENS_FLUSH_MS = 100;
-/** Span of a concurrency counter: a slot that a crashed instance never gave back is forgotten when the span ends. */
-const CONCURRENCY_SPAN_MS = 600_000;
-/** Counters outlive their window by this much, so late settlements still find them; DynamoDB's TTL removes them later. */
-const EXPIRY_GRACE_MS = 3_600_000;
+/**
+ * How long an instance gathers the tokens its requests used before adding them to the shared counter in one update:
+ * a second while the key is under half its limit, 100 ms past that, where a late count lets the key overshoot.
+ */
+const TOKENS_FLUSH_MS = 1000;
+const TOKENS_FLUSH_NEAR_LIMIT_MS = 100;
 
 /**
  * Requests an instance takes from a key's shared per-minute counter at a time: 1% of the limit, so N instances can
@@ -58,27 +59,21 @@ class TokenCount {
   refreshing?: Promise<void>;
   flushTimer?: NodeJS.Timeout;
 
-  constructor(readonly id: string, readonly window: Window) {}
+  constructor(readonly id: string, readonly window: Window, public limit: number) {}
 
   get used(): number {
     return this.known + this.pending;
   }
 }
 
-/** The concurrency counter a request was counted in, to give its slot back there. */
-interface ConcurrencySlot {
-  readonly id: string;
-  readonly expiresAt: Date;
-}
-
 interface KeyState {
   requests?: RequestLease;
   minuteTokens?: TokenCount;
   monthTokens?: TokenCount;
+  slots?: ConcurrencySlots;
 }
 
 const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
-const expiry = (window: Window): Date => new Date(window.end + EXPIRY_GRACE_MS);
 
 /**
  * Applies the keys' limits on one instance, against counters shared through a CounterStore:
@@ -86,9 +81,9 @@ const expiry = (window: Window): Date => new Date(window.end + EXPIRY_GRACE_MS);
  *   exceed the limit; a lease is topped up in the background before it runs out.
  * - tokens per minute and per month: a request is admitted while the key's tokens so far are under the limit (so a
  *   request may overshoot by its own size). Used tokens are added to the shared counter in one update every
- *   TOKENS_FLUSH_MS, and the instance re-reads the total in the background once TOKENS_REFRESH_MS old: other
- *   instances' usage is seen within about a second.
- * - concurrent requests: one conditional increment before the request, a decrement after.
+ *   TOKENS_FLUSH_MS (TOKENS_FLUSH_NEAR_LIMIT_MS past half the limit), and the instance re-reads the total in the
+ *   background once TOKENS_REFRESH_MS old: past half the limit, other instances' usage is seen within about 1.1 s.
+ * - concurrent requests: slots held in the shared counter a lease at a time (ConcurrencySlots).
  * When the store cannot be reached, requests are admitted (limits fail open) and `onStoreError` hears why.
  */
 export class Limiter {
@@ -107,15 +102,15 @@ export class Limiter {
     const minute = minuteWindow(now);
     const month = monthWindow(now);
     const headers: Record<string, string> = {};
-    const admission = (refusal?: OpenAIError, slot?: ConcurrencySlot): Admission => ({
+    const admission = (refusal?: OpenAIError, slots?: ConcurrencySlots): Admission => ({
       headers,
       refusal,
-      settle: (tokens) => this.settle(name, limits, tokens, slot),
+      settle: (tokens) => this.settle(name, limits, tokens, slots),
     });
 
     const [monthUsed, minuteTokensUsed] = await Promise.all([
-      limits.tokensPerMonth ? this.tokensUsed(state.monthTokens = this.tokenCount(state.monthTokens, `${name}#tokens-month`, month)) : 0,
-      limits.tokensPerMinute ? this.tokensUsed(state.minuteTokens = this.tokenCount(state.minuteTokens, `${name}#tokens-minute`, minute)) : 0,
+      limits.tokensPerMonth ? this.tokensUsed(state.monthTokens = this.tokenCount(state.monthTokens, `${name}#tokens-month`, month, limits.tokensPerMonth)) : 0,
+      limits.tokensPerMinute ? this.tokensUsed(state.minuteTokens = this.tokenCount(state.minuteTokens, `${name}#tokens-minute`, minute, limits.tokensPerMinute)) : 0,
     ]);
     if (limits.tokensPerMinute) {
       Object.assign(headers, rateHeaders('tokens', limits.tokensPerMinute, limits.tokensPerMinute - minuteTokensUsed, minute.end - now));
@@ -143,24 +138,24 @@ export class Limiter {
       if (!taken) return admission(rateLimited(`requests per minute (RPM): limit ${limits.requestsPerMinute}`, minute.end - now));
     }
     if (!limits.maxConcurrentRequests) return admission();
-    const span = spanWindow(now, CONCURRENCY_SPAN_MS);
-    const slot = { id: `${name}#concurrent#${span.id}`, expiresAt: expiry(span) };
-    const total = await this.store.addUpTo(slot.id, 1, limits.maxConcurrentRequests, slot.expiresAt).catch((err) => this.failOpen(err, 0));
-    if (total === undefined) {
+    const slots = state.slots = state.slots?.max === limits.maxConcurrentRequests
+      ? state.slots
+      : new ConcurrencySlots(name, limits.maxConcurrentRequests, this.store, this.onStoreError, this.now);
+    if (!(await slots.take())) {
       return admission(new OpenAIError(429,
         `Too many concurrent requests: this key allows ${limits.maxConcurrentRequests} at once. Please retry when one has finished.`,
         { code: 'rate_limit_exceeded', retryAfterSeconds: 1 }));
     }
-    return admission(undefined, slot);
+    return admission(undefined, slots);
   }
 
-  private settle(name: string, limits: KeyLimits, tokens: number, slot: ConcurrencySlot | undefined): number | undefined {
+  private settle(name: string, limits: KeyLimits, tokens: number, slots: ConcurrencySlots | undefined): number | undefined {
     const now = this.now();
     const state = this.keys.get(name)!;
-    if (slot !== undefined) this.store.add(slot.id, -1, slot.expiresAt).catch((err) => this.onStoreError(err));
-    if (limits.tokensPerMinute) this.addTokens(state.minuteTokens = this.tokenCount(state.minuteTokens, `${name}#tokens-minute`, minuteWindow(now)), tokens);
+    slots?.give();
+    if (limits.tokensPerMinute) this.addTokens(state.minuteTokens = this.tokenCount(state.minuteTokens, `${name}#tokens-minute`, minuteWindow(now), limits.tokensPerMinute), tokens);
     if (!limits.tokensPerMonth) return undefined;
-    const month = state.monthTokens = this.tokenCount(state.monthTokens, `${name}#tokens-month`, monthWindow(now));
+    const month = state.monthTokens = this.tokenCount(state.monthTokens, `${name}#tokens-month`, monthWindow(now), limits.tokensPerMonth);
     this.addTokens(month, tokens);
     return (month.used * 100) / limits.tokensPerMonth;
   }
@@ -198,11 +193,16 @@ export class Limiter {
         lease.sharedTotal = total;
       }
     })().finally(() => { lease.extending = undefined; });
-    return lease.extending.then(() => true, (err) => this.failOpen(err, false));
+    return lease.extending.then(() => true, (err) => {
+      this.onStoreError(err);
+      return false;
+    });
   }
 
-  private tokenCount(current: TokenCount | undefined, prefix: string, window: Window): TokenCount {
-    return current?.window.id === window.id ? current : new TokenCount(`${prefix}#${window.id}`, window);
+  private tokenCount(current: TokenCount | undefined, prefix: string, window: Window, limit: number): TokenCount {
+    if (current?.window.id !== window.id) return new TokenCount(`${prefix}#${window.id}`, window, limit);
+    current.limit = limit;
+    return current;
   }
 
   /** The key's tokens in the window; the first look in a window waits for the shared total, later ones do not. */
@@ -222,7 +222,7 @@ export class Limiter {
     count.flushTimer ??= setTimeout(() => {
       count.flushTimer = undefined;
       void this.sync(count);
-    }, TOKENS_FLUSH_MS).unref();
+    }, count.used * 2 < count.limit ? TOKENS_FLUSH_MS : TOKENS_FLUSH_NEAR_LIMIT_MS).unref();
   }
 
   /** Adds this instance's pending tokens to the shared counter and reads its total back (single flight). */
@@ -244,11 +244,6 @@ export class Limiter {
       if (count.pending > 0) this.scheduleFlush(count);
     });
     return count.refreshing;
-  }
-
-  private failOpen<T>(err: unknown, value: T): T {
-    this.onStoreError(err);
-    return value;
   }
 }
 

@@ -5,6 +5,8 @@ export interface Window {
 }
 
 const MINUTE_MS = 60_000;
+/** Counters outlive their window by this much, so late settlements still find them; DynamoDB's TTL removes them later. */
+const EXPIRY_GRACE_MS = 3_600_000;
 
 /** The UTC minute `now` falls in. */
 export function minuteWindow(now: number): Window {
@@ -22,4 +24,9 @@ export function monthWindow(now: number): Window {
 export function spanWindow(now: number, ms: number): Window {
   const start = Math.floor(now / ms) * ms;
   return { id: `${ms / 1000}s-${start / 1000}`, end: start + ms };
+}
+
+/** When a counter of `window` may be forgotten. */
+export function expiry(window: Window): Date {
+  return new Date(window.end + EXPIRY_GRACE_MS);
 }

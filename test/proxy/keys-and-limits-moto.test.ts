@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Harness, startHarness } from './harness';
 import { ServerProcess, startServerProcess } from './server-process';
 import { DynamoDbCounterStore } from '../../lambda/limits/dynamodb-counter-store';
+import { Limiter } from '../../lambda/limits/limiter';
 import { bundleProxyEntry } from '../../scripts/bundle-proxy';
 import { BedrockEmulator } from '../emulator/bedrock-emulator';
 import { createCounterTable, Moto, motoAvailable, startMoto } from '../support/moto';
@@ -111,6 +112,29 @@ describe.skipIf(!motoAvailable)('keys documents and limit counters in AWS servic
     expect(await store.add('k#tokens', -2, expiresAt)).toBe(40);
     const item = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'k#requests' } } }));
     expect(item.Item).toEqual({ pk: { S: 'k#requests' }, value: { N: '5' }, expiresAt: { N: String(expiresAt.getTime() / 1000) } });
+    client.destroy();
+  });
+
+  test('concurrency slots in DynamoDB: two instances never run more than the limit; slots come back', async () => {
+    const table = await createCounterTable(moto, 'concurrency-slots');
+    const client = new DynamoDBClient(moto.clientConfig);
+    const store = new DynamoDbCounterStore(client, table);
+    const errors: unknown[] = [];
+    const [a, b] = [new Limiter(store, (err) => errors.push(err)), new Limiter(store, (err) => errors.push(err))];
+    // A limit of 300 leases slots 3 at a time.
+    const limits = { maxConcurrentRequests: 300 };
+    const admitted = async (limiter: Limiter, n: number) => (await Promise.all(Array.from({ length: n }, () => limiter.admit('k', limits)))).filter((x) => !x.refusal);
+    const onA = await admitted(a, 200);
+    const onB = await admitted(b, 200);
+    // a took its last slots with up to two spare ones, which b cannot use while a holds them.
+    expect(onA.length).toBe(200);
+    expect(onB.length).toBeGreaterThanOrEqual(98);
+    expect(onB.length).toBeLessThanOrEqual(100);
+    for (const admission of onA) admission.settle(0);
+    // Idle for a second, a has given all its slots back: b can run up to the limit.
+    await sleep(1200);
+    expect((await admitted(b, 300)).length).toBe(300 - onB.length);
+    expect(errors).toEqual([]);
     client.destroy();
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { slotLeaseSize } from '../../lambda/limits/concurrency-slots';
 import { CounterStore } from '../../lambda/limits/counter-store';
-import { leaseSize, Limiter } from '../../lambda/limits/limiter';
+import { Admission, leaseSize, Limiter } from '../../lambda/limits/limiter';
 import { MemoryCounterStore } from '../../lambda/limits/memory-counter-store';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,6 +81,55 @@ describe('Limiter', () => {
     second.settle(0);
     await sleep(0);
     expect((await a.admit('k', limits)).refusal).toBeUndefined();
+  });
+
+  test('concurrency slot leases: 1% of the limit, 1 for small limits (exact per request)', () => {
+    expect([1, 8, 199, 200, 10_000].map(slotLeaseSize)).toEqual([1, 1, 1, 2, 100]);
+  });
+
+  test('large concurrency limits: slots are leased, the total across instances never exceeds the limit, spare slots come back', async () => {
+    clock.now = T0;
+    const memory = new MemoryCounterStore(() => clock.now);
+    const calls: number[] = [];
+    const store: CounterStore = {
+      addUpTo: (id, amount, max, expiresAt) => { calls.push(amount); return memory.addUpTo(id, amount, max, expiresAt); },
+      add: (id, amount, expiresAt) => { calls.push(amount); return memory.add(id, amount, expiresAt); },
+    };
+    const { a, b } = instances(store);
+    const limits = { maxConcurrentRequests: 1000 };
+    const running = { a: [] as Admission[], b: [] as Admission[] };
+    // 1,200 requests arrive at once, alternating between two instances: exactly 1,000 run.
+    const outcomes = await Promise.all(Array.from({ length: 1200 }, (_, i) => (i % 2 ? b : a).admit('k', limits)));
+    outcomes.forEach((admission, i) => { if (!admission.refusal) running[i % 2 ? 'b' : 'a'].push(admission); });
+    expect(running.a.length + running.b.length).toBe(1000);
+    expect(outcomes.filter((o) => o.refusal).every((o) => o.refusal!.code === 'rate_limit_exceeded')).toBe(true);
+    // Slots were taken a lease (10) at a time, not one table update per request.
+    expect(calls.length).toBeLessThan(1200 / 5);
+    // Instance a finishes all its requests: it keeps at most two leases of spare slots, then gives them all back once idle.
+    for (const admission of running.a.splice(0)) admission.settle(0);
+    const stillRunningOnB = running.b.length;
+    const admittedOnB = async () => (await Promise.all(Array.from({ length: 1000 }, () => b.admit('k', limits)))).filter((o) => !o.refusal);
+    const first = await admittedOnB();
+    expect(first.length).toBeGreaterThanOrEqual(1000 - stillRunningOnB - 18);
+    expect(first.length).toBeLessThanOrEqual(1000 - stillRunningOnB);
+    await sleep(1100);
+    const second = await admittedOnB();
+    expect(first.length + second.length).toBe(1000 - stillRunningOnB);
+  });
+
+  test('a new concurrency span counts the requests still running again', async () => {
+    clock.now = Date.UTC(2026, 10, 30, 12, 9, 59);
+    const { a, b } = instances();
+    const limits = { maxConcurrentRequests: 2 };
+    const longRunning = await a.admit('k', limits);
+    expect(longRunning.refusal).toBeUndefined();
+    clock.now = Date.UTC(2026, 10, 30, 12, 10, 1);
+    expect((await a.admit('k', limits)).refusal).toBeUndefined();
+    // Both of a's requests hold slots in the new span's counter: b is refused until one ends.
+    expect((await b.admit('k', limits)).refusal?.code).toBe('rate_limit_exceeded');
+    longRunning.settle(0);
+    await sleep(0);
+    expect((await b.admit('k', limits)).refusal).toBeUndefined();
   });
 
   test('when the store fails, requests are let through and the failure is reported', async () => {
