@@ -44,7 +44,7 @@ export async function limitsRows(serverBundle: string, endpoint: string, duratio
     for (const setup of setups) {
       const gateway = await startGateway(serverBundle, endpoint, setup.env);
       children.push(gateway.child);
-      gateways.push({ ...setup, pid: gateway.child.process.pid!, call: gatewayClient(gateway.port, KEY), runs: [] as LoadResult[], cpuPerRequest: [] as number[] });
+      gateways.push({ ...setup, pid: gateway.child.process.pid!, call: gatewayClient(gateway.port, KEY), runs: [], cpuPerRequest: [] });
     }
     // The gateway's CPU time per request is a steadier measure of the limits' cost than its rate, which moves with
     // whatever else runs on the machine (here moto_server and the other gateways' load generator, too).
