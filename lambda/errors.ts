@@ -172,6 +172,8 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     if (mapped.status >= 500) request.log.error({ error: describe(err) }, 'request failed');
     else request.log.info({ status: mapped.status, code: mapped.code }, 'request rejected');
     if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));
+    // OpenAI's SDKs retry every 429 unless told not to; a spent quota does not come back on retry.
+    if (mapped.type === 'insufficient_quota') void reply.header('x-should-retry', 'false');
     return reply.status(mapped.status).send(mapped.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {

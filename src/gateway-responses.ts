@@ -12,7 +12,8 @@ interface OpenAIGatewayResponse {
   readonly message: string;
   readonly errorType: string;
   readonly code: string | null;
-  readonly retryAfter?: string;
+  /** Headers of the answer, e.g. `Retry-After`. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const quoted = (message: string) => JSON.stringify(message);
@@ -43,7 +44,7 @@ const RESPONSES: OpenAIGatewayResponse[] = [
     errorType: 'rate_limit_error',
     code: 'rate_limit_exceeded',
     message: quoted('Rate limit reached for requests to this gateway. Please retry shortly.'),
-    retryAfter: THROTTLE_RETRY_AFTER_SECONDS,
+    headers: { 'Retry-After': THROTTLE_RETRY_AFTER_SECONDS },
   },
   {
     type: apigateway.ResponseType.QUOTA_EXCEEDED,
@@ -51,6 +52,8 @@ const RESPONSES: OpenAIGatewayResponse[] = [
     errorType: 'insufficient_quota',
     code: 'insufficient_quota',
     message: quoted('You exceeded the request quota of this API key for the current period. Contact the gateway administrator.'),
+    // OpenAI's SDKs retry every 429 unless told not to; the quota does not come back before the period ends.
+    headers: { 'x-should-retry': 'false' },
   },
   {
     type: apigateway.ResponseType.INVALID_API_KEY,
@@ -133,7 +136,7 @@ export function addOpenAIGatewayResponses(api: apigateway.RestApi): void {
     api.addGatewayResponse(response.type.responseType, {
       type: response.type,
       statusCode: response.statusCode,
-      responseHeaders: response.retryAfter ? { 'Retry-After': `'${response.retryAfter}'` } : undefined,
+      responseHeaders: response.headers && Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, `'${value}'`])),
       templates: {
         'application/json': `{"error":{"message":${response.message},"type":${quoted(response.errorType)},"param":null,"code":${code}}}`,
       },

@@ -158,6 +158,7 @@ describe('BedrockAccessGateway with the API Gateway front door', () => {
       expect(body.error.message.length).toBeGreaterThan(0);
     }
     expect(byType.THROTTLED.ResponseParameters).toEqual({ 'gatewayresponse.header.Retry-After': '\'1\'' });
+    expect(byType.QUOTA_EXCEEDED.ResponseParameters).toEqual({ 'gatewayresponse.header.x-should-retry': '\'false\'' });
     expect(JSON.parse(byType.UNAUTHORIZED.ResponseTemplates['application/json']).error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
     expect(JSON.parse(byType.THROTTLED.ResponseTemplates['application/json']).error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
   });

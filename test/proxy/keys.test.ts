@@ -119,6 +119,20 @@ describe('a keys file of several keys (API_KEYS_FILE), through the official Open
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(31 * 86_400);
     expect(h.emulator.callsTo(stream ? 'ConverseStream' : 'Converse')).toHaveLength(1);
+    expect(err.headers.get('x-should-retry')).toBe('false');
+  });
+
+  test('the OpenAI SDK does not retry a spent budget (x-should-retry: false), as it retries other 429s', async () => {
+    const attempts: string[] = [];
+    const countingFetch: typeof fetch = async (url, init) => {
+      attempts.push(String(url));
+      return fetch(url, init);
+    };
+    const client = new OpenAI({ baseURL: h.client('sk-chat-budget').baseURL, apiKey: 'sk-chat-budget', maxRetries: 2, fetch: countingFetch });
+    await chat(client).catch(() => undefined);
+    attempts.length = 0;
+    expect((await chat(client).catch((e) => e)).error.code).toBe('insufficient_quota');
+    expect(attempts).toHaveLength(1);
   });
 
   test('embeddings tokens count toward tokens per minute; the -tokens headers show it', async () => {
