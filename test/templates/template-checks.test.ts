@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { referencedNames, synthesizeToTempDir, SynthesizedTemplates } from './support';
 import { TEMPLATE_VARIANTS } from '../../templates/variants';
@@ -31,10 +31,10 @@ describe.each(TEMPLATE_VARIANTS.map((v) => [v.name, v] as const))('%s', (name, v
     expect(statSync(join(synthesized.dir, `${name}.template.json`)).size).toBeLessThanOrEqual(51_200);
   });
 
-  test('has no unacknowledged cdk-nag AwsSolutions finding', () => {
+  test('has no unacknowledged cdk-nag finding: AwsSolutions, NIST 800-53 rev 5, HIPAA Security', () => {
     const stack = synthesized.stacks.find((s) => s.variant.name === name)!;
-    const findings = new AwsSolutionsChecks().validateScope(stack).violations
-      .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}: ${v.description}`));
+    const findings = [new AwsSolutionsChecks(), new NIST80053R5Checks(), new HIPAASecurityChecks()].flatMap((pack) => pack.validateScope(stack).violations
+      .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath ?? r.resourceLogicalId}: ${v.description}`)));
     expect(findings).toEqual([]);
   });
 
