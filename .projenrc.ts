@@ -70,6 +70,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ai@^6',
     '@ai-sdk/openai@^3',
     'zod@^4',
+    // LangChain as a chat, tools, structured output and embeddings client (1.5.8: the last on openai 6 and Node 20).
+    '@langchain/openai@1.5.8',
+    '@langchain/core@^1.2.5',
     '@types/aws-lambda@^8',
     '@types/node@^20',
     '@aws-sdk/client-s3@^3',
