@@ -29,7 +29,8 @@ function weatherModel({ body }: ModelRequest) {
 
 describe('LangChain (@langchain/openai) over real HTTP', () => {
   const h = useHarness();
-  const chatModel = (fields: object = {}) => new ChatOpenAI({ model: NOVA, apiKey: TEST_API_KEY, configuration: { baseURL: h.baseURL }, maxRetries: 0, ...fields });
+  const chatModel = (fields: object = {}) =>
+    new ChatOpenAI({ model: NOVA, apiKey: TEST_API_KEY, configuration: { baseURL: h.baseURL }, maxRetries: 0, ...fields });
 
   test('invoke: a system and a user message; the answer carries token usage', async () => {
     const answer = await chatModel().invoke([new SystemMessage('Be brief.'), new HumanMessage('alpha beta gamma')]);
