@@ -11,3 +11,12 @@ export function toolAvailable(command: string, requiredBy: string): boolean {
   }
   return found;
 }
+
+/** Whether python3 can import `module`; as with {@link toolAvailable}, an error instead when `requiredBy` is set. */
+export function pythonModuleAvailable(module: string, requiredBy: string): boolean {
+  const found = spawnSync('python3', ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+  if (!found && process.env[requiredBy]) {
+    throw new Error(`the Python module ${module} is required (${requiredBy} is set) but is not installed`);
+  }
+  return found;
+}
