@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
@@ -43,6 +44,44 @@ describe('the npm package', () => {
 
   test.skipIf(!compiled)('ships the compiled construct library', () => {
     expect(packedFiles()).toEqual(expect.arrayContaining(['lib/index.js', 'lib/index.d.ts', '.jsii']));
+  });
+
+  test.skipIf(!compiled)('installed from the packed tarball, synthesizes in a fresh CDK app clean under the three cdk-nag packs', () => {
+    // GIVEN: the tarball unpacked as npm installs it, beside the app's own aws-cdk-lib, constructs and cdk-nag
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-package-'));
+    try {
+      execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: root, stdio: 'ignore' });
+      const tarball = readdirSync(dir).find((file) => file.endsWith('.tgz'))!;
+      execFileSync('tar', ['-xzf', join(dir, tarball), '-C', dir]);
+      const modules = join(dir, 'app', 'node_modules');
+      mkdirSync(modules, { recursive: true });
+      renameSync(join(dir, 'package'), join(modules, 'cdk-bedrock-access-gateway'));
+      for (const name of ['aws-cdk-lib', 'constructs', 'cdk-nag']) symlinkSync(join(root, 'node_modules', name), join(modules, name));
+      // A user's app in plain JavaScript: Lambda behind an ALB (the default), Fargate, and Lambda behind API Gateway.
+      writeFileSync(join(dir, 'app', 'app.js'), `
+        const { App, Stack, Validations } = require('aws-cdk-lib');
+        const nag = require('cdk-nag');
+        const { BedrockAccessGateway, GatewayCompute, GatewayFrontDoor } = require('cdk-bedrock-access-gateway');
+        const app = new App({ outdir: 'cdk.out' });
+        Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app), new nag.NIST80053R5Checks(app), new nag.HIPAASecurityChecks(app));
+        new BedrockAccessGateway(new Stack(app, 'Lambda'), 'Gateway');
+        new BedrockAccessGateway(new Stack(app, 'Fargate'), 'Gateway', { compute: GatewayCompute.fargate() });
+        new BedrockAccessGateway(new Stack(app, 'Api'), 'Gateway', { frontDoor: GatewayFrontDoor.apiGateway() });
+        app.synth();`);
+      // WHEN
+      const synth = spawnSync(process.execPath, ['app.js'], { cwd: join(dir, 'app'), encoding: 'utf8' });
+      // THEN: no pack reports a failure (synth then prints its validation report and exits with 1)
+      expect(synth.status, synth.stderr).toBe(0);
+      expect(synth.stderr).toMatch(/AwsSolutions\s*│ success[\s\S]*NIST\.800\.53\.R5\s*│ success[\s\S]*HIPAA\.Security\s*│ success/);
+      // Every stack synthesized, with the bundled proxy as its code asset.
+      const out = join(dir, 'app', 'cdk.out');
+      expect(readdirSync(out).filter((file) => file.endsWith('.template.json')).sort()).toEqual(['Api.template.json', 'Fargate.template.json', 'Lambda.template.json']);
+      const assets = readdirSync(out).filter((file) => file.startsWith('asset.'));
+      expect(assets.some((asset) => existsSync(join(out, asset, 'index.js')))).toBe(true);
+      expect(assets.some((asset) => existsSync(join(out, asset, 'Dockerfile')))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('has no runtime dependency on the proxy\'s libraries: they are bundled', () => {
