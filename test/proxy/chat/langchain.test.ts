@@ -88,6 +88,15 @@ describe('LangChain (@langchain/openai) over real HTTP', () => {
     expect(h.emulator.callsTo('Converse')[0].body.toolConfig.toolChoice).toEqual({ tool: { name: 'city' } });
   });
 
+  test.each([false, true])('useResponsesApi (streamed: %s): the Responses API route answers', async (streamed) => {
+    const model = chatModel({ useResponsesApi: true });
+    let text = '';
+    if (streamed) for await (const chunk of await model.stream('alpha beta gamma')) text += chunk.text;
+    else text = (await model.invoke('alpha beta gamma')).text;
+    expect(text).toBe('alpha beta gamma');
+    expect(h.emulator.callsTo(streamed ? 'ConverseStream' : 'Converse')).toHaveLength(1);
+  });
+
   test('OpenAIEmbeddings: documents and a query (the SDK asks for base64 and decodes it)', async () => {
     const embeddings = new OpenAIEmbeddings({ model: TITAN_EMBED, apiKey: TEST_API_KEY, configuration: { baseURL: h.baseURL }, maxRetries: 0 });
     const [docs, query] = await Promise.all([embeddings.embedDocuments(['hello world', 'good morning']), embeddings.embedQuery('bonjour')]);
