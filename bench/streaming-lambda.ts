@@ -8,7 +8,7 @@ import { bundle, Child, ROOT, spawnNode, waitForOutput } from './processes';
  * stream its own process here does not bring the measurement closer to Lambda: this machine's few cores are shared
  * all the same, by sixteen processes that each warm up on their own (measured at concurrency 16: slower than one
  * process). At concurrency 16 the figure is therefore CPU contention: the entry point's process does the
- * SDK's work for the streams plus the app's, where the direct client does only the SDK's.
+ * SDK's work for the streams plus the app's and the stand-in's, where the direct client does only the SDK's.
  */
 export const STREAMING_LAMBDA_CONCURRENCY = [1, 16];
 
