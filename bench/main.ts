@@ -21,7 +21,7 @@ import { limitsRows } from './limits';
 import { LoadResult, median, medianResult, percentile, runLoad } from './load';
 import { bundle, Child, peakRssMb, ROOT, spawnNode, waitForOutput } from './processes';
 import { benchResponses } from './responses';
-import { firstChunkDelaysAt, startStreamingLambda, STREAMING_LAMBDA_CONCURRENCY, streamingLambdaRows } from './streaming-lambda';
+import { firstChunkDelaysAt, startStreamingLambda, STREAMING_LAMBDA_CONCURRENCY, STREAMING_LAMBDA_WARM_UP, streamingLambdaRows, warmUp } from './streaming-lambda';
 
 const MODEL = 'amazon.nova-lite-v1:0';
 const PROMPT = 'alpha beta gamma delta epsilon zeta eta theta';
@@ -126,12 +126,14 @@ async function main(): Promise<void> {
     const streamingLambda = await startStreamingLambda(endpoint, API_KEY);
     children.push(streamingLambda.child);
     const viaLambda = gatewayClient(streamingLambda.port, API_KEY, streamingLambda.stagePath);
+    const lambdaFirstChunk = () => gatewayFirstChunk(viaLambda);
+    await warmUp(STREAMING_LAMBDA_WARM_UP, 16, lambdaFirstChunk);
     const lambdaStreams = [];
     for (const c of STREAMING_LAMBDA_CONCURRENCY) {
       lambdaStreams.push({
         c,
         direct: await firstChunkDelaysAt(c, STREAM_SAMPLES, directFirstChunk),
-        lambda: await firstChunkDelaysAt(c, STREAM_SAMPLES, () => gatewayFirstChunk(viaLambda)),
+        lambda: await firstChunkDelaysAt(c, STREAM_SAMPLES, lambdaFirstChunk),
       });
     }
     const responses = await benchResponses({
@@ -166,7 +168,7 @@ async function main(): Promise<void> {
     console.log(row(['direct SDK', fmt(percentile(direct, 50), 2), fmt(percentile(direct, 99), 2)]));
     console.log(row(['through the gateway', fmt(percentile(gatewayFirst, 50), 2), fmt(percentile(gatewayFirst, 99), 2)]));
     console.log(row(['added by the gateway', fmt(percentile(gatewayFirst, 50) - percentile(direct, 50), 2), '']));
-    console.log(`\nStreaming Lambda entry point behind a local API Gateway stand-in (bundled, as deployed), time to first content chunk (${STREAM_SAMPLES} requests per level)\n`);
+    console.log(`\nStreaming Lambda entry point behind a local API Gateway stand-in (bundled, as deployed; one process, warmed by ${STREAMING_LAMBDA_WARM_UP} streams), time to first content chunk (${STREAM_SAMPLES} requests per level)\n`);
     console.log(row(['concurrency', 'direct p50 ms', 'entry point p50 ms', 'added p50 ms', 'direct p99 ms', 'entry point p99 ms']));
     console.log(row(['---:', '---:', '---:', '---:', '---:', '---:']));
     for (const cells of streamingLambdaRows(lambdaStreams)) console.log(row(cells));

@@ -2,8 +2,24 @@ import { join } from 'node:path';
 import { percentile } from './load';
 import { bundle, Child, ROOT, spawnNode, waitForOutput } from './processes';
 
-/** Concurrency levels of the streaming Lambda entry point's first-chunk measurement. */
+/**
+ * Concurrency levels of the streaming Lambda entry point's first-chunk measurement. One process serves all concurrent
+ * streams, where Lambda would run one execution environment per stream, each with its own CPU share. Giving each
+ * stream its own process here does not bring the measurement closer to Lambda: this machine's few cores are shared
+ * all the same, by sixteen processes that each warm up on their own (measured at concurrency 16: slower than one
+ * process). At concurrency 16 the figure is therefore CPU contention: the entry point's process does the
+ * SDK's work for the streams plus the app's and the stand-in's, where the direct client does only the SDK's.
+ */
 export const STREAMING_LAMBDA_CONCURRENCY = [1, 16];
+
+/**
+ * Streams sent through the entry point before it is measured (at concurrency 16). V8 optimizes a function only after
+ * many calls: by the time streams are measured, the direct SDK client and the server have served thousands of
+ * requests in the throughput runs, while a fresh entry point process would still run the same SDK and app code
+ * unoptimized, and the figure would be its JIT's warm-up. A Lambda instance serving steady traffic is warm too; the
+ * cold start has its own figures (module init, first invocation).
+ */
+export const STREAMING_LAMBDA_WARM_UP = 2000;
 
 /**
  * Starts the bundled streaming Lambda entry point behind the local API Gateway stand-in, configured like the
@@ -36,6 +52,11 @@ export async function firstChunkDelaysAt(concurrency: number, samples: number, m
     while (delays.length < samples) delays.push(await measure());
   }));
   return delays.sort((a, b) => a - b);
+}
+
+/** Sends `count` streams at `concurrency` through `measure` and discards their timings. */
+export async function warmUp(count: number, concurrency: number, measure: () => Promise<number>): Promise<void> {
+  await firstChunkDelaysAt(concurrency, count, measure);
 }
 
 /** Table rows: per concurrency, the direct stream's and the entry point's first-chunk p50/p99 and what it adds. */

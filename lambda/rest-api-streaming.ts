@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 
@@ -35,14 +35,8 @@ export async function serveRestApiEvent(app: FastifyInstance, event: APIGatewayP
   if (clientGone) return stopApp();
 
   const out = awslambda.HttpResponseStream.from(responseStream, responsePrelude(res.statusCode, res.headers));
-  let wrote = false;
   try {
-    for await (const chunk of res.stream()) {
-      wrote = true;
-      await write(out, chunk);
-    }
-    // Lambda sends the prelude with the first write: an empty body still needs one, or the client never gets the status.
-    if (!wrote) await write(out, '');
+    await forwardBody(res.stream(), out);
   } catch {
     // The client went away mid-answer (a write failed, or the app's response was destroyed because of it).
     return stopApp();
@@ -50,10 +44,27 @@ export async function serveRestApiEvent(app: FastifyInstance, event: APIGatewayP
   out.end();
 }
 
-/** Writes a chunk and waits until the stream has taken it (backpressure; a failed write means the client is gone). */
-function write(stream: Writable, chunk: Buffer | string): Promise<void> {
+/**
+ * Writes each chunk of the app's body to Lambda's response stream as the app writes it, in the same call (no promise or
+ * iterator between them, so chunks the app writes together leave together), pausing the body while the response
+ * stream is full. Lambda sends the prelude with the first write: an empty body still gets one, or the client never
+ * gets the status. Rejects when the body fails.
+ */
+function forwardBody(body: Readable, out: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
-    stream.write(chunk, (err) => (err ? reject(err) : resolve()));
+    let wrote = false;
+    body.on('data', (chunk: Buffer) => {
+      wrote = true;
+      if (!out.write(chunk)) {
+        body.pause();
+        out.once('drain', () => body.resume());
+      }
+    });
+    body.once('end', () => {
+      if (!wrote) out.write('');
+      resolve();
+    });
+    body.once('error', reject);
   });
 }
 

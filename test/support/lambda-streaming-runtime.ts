@@ -35,9 +35,10 @@ class RuntimeResponseStream extends Writable {
     this.contentType = contentType;
   }
 
+  /** The runtime writes straight to its connection: a chunk is taken at once unless the connection is full. */
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
-    if (chunk.length === 0) return done();
-    this.wire.write(chunk, done);
+    if (chunk.length === 0 || this.wire.write(chunk)) return done();
+    this.wire.once('drain', () => done());
   }
 
   override _final(done: (err?: Error | null) => void): void {

@@ -52,27 +52,47 @@ async function serve(handler: unknown, stage: string, req: IncomingMessage, res:
     else res.destroy();
   });
 
-  let pending = Buffer.alloc(0);
-  let preludeRead = false;
-  for await (const chunk of invocation.wire) {
-    if (preludeRead) {
-      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
-      continue;
-    }
-    pending = Buffer.concat([pending, chunk as Buffer]);
-    const end = pending.indexOf(PRELUDE_DELIMITER);
-    if (end < 0) continue;
-    if (invocation.contentType() !== HTTP_INTEGRATION_CONTENT_TYPE) throw new Error('the function did not send an HTTP prelude');
-    const prelude = JSON.parse(pending.subarray(0, end).toString('utf8')) as { statusCode: number; headers?: Record<string, string>; cookies?: string[] };
-    res.writeHead(prelude.statusCode, { ...prelude.headers, ...(prelude.cookies ? { 'set-cookie': prelude.cookies } : {}) });
-    res.flushHeaders();
-    preludeRead = true;
-    const rest = pending.subarray(end + PRELUDE_DELIMITER.length);
-    if (rest.length > 0) res.write(rest);
-  }
-  await invocation.done;
-  if (!preludeRead) throw new Error('the function ended without a prelude');
-  res.end();
+  await forwardResponse(invocation, res);
+}
+
+/**
+ * Reads the function's bytes as they arrive: the prelude becomes the status and headers, then each body chunk is
+ * written to the client in the same call that received it (chunks that arrive together leave in one packet, as the
+ * headers do with the first body bytes; headers alone are flushed before the next turn). Resolves once the
+ * invocation is done and the answer ended; rejects when the function fails or sends no prelude.
+ */
+function forwardResponse(invocation: StreamedInvocation, res: ServerResponse): Promise<void> {
+  const { wire } = invocation;
+  return new Promise((resolve, reject) => {
+    let prelude: Buffer | undefined = Buffer.alloc(0);
+    const writeBody = (chunk: Buffer) => {
+      if (chunk.length > 0 && !res.write(chunk)) {
+        wire.pause();
+        res.once('drain', () => wire.resume());
+      }
+    };
+    wire.on('data', (chunk: Buffer) => {
+      if (!prelude) return writeBody(chunk);
+      prelude = Buffer.concat([prelude, chunk]);
+      const end = prelude.indexOf(PRELUDE_DELIMITER);
+      if (end < 0) return;
+      if (invocation.contentType() !== HTTP_INTEGRATION_CONTENT_TYPE) return reject(new Error('the function did not send an HTTP prelude'));
+      const head = JSON.parse(prelude.subarray(0, end).toString('utf8')) as { statusCode: number; headers?: Record<string, string>; cookies?: string[] };
+      const rest = prelude.subarray(end + PRELUDE_DELIMITER.length);
+      prelude = undefined;
+      res.writeHead(head.statusCode, { ...head.headers, ...(head.cookies ? { 'set-cookie': head.cookies } : {}) });
+      process.nextTick(() => { if (!res.headersSent) res.flushHeaders(); });
+      writeBody(rest);
+    });
+    wire.once('error', reject);
+    wire.once('end', () => {
+      invocation.done.then(() => {
+        if (prelude) return reject(new Error('the function ended without a prelude'));
+        res.end();
+        resolve();
+      }, reject);
+    });
+  });
 }
 
 function restProxyEvent(req: IncomingMessage, url: URL, stage: string, body: Buffer): APIGatewayProxyEvent {
