@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context } from 'aws-lambda';
 import { FastifyInstance } from 'fastify';
 import { build } from './app';
 import { loadConfig } from './config';
@@ -8,6 +10,11 @@ export interface LambdaApp {
   readonly app: FastifyInstance;
   /** Resolves once the app is ready to serve; every invocation awaits it. */
   readonly ready: PromiseLike<unknown>;
+  /**
+   * Serves one invocation: the requests `serve` makes of the app end their upstream calls in time to answer before
+   * the function's timeout (`context.getRemainingTimeInMillis()`).
+   */
+  invoke<T>(context: Context, serve: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -18,10 +25,15 @@ export interface LambdaApp {
 export function initLambdaApp(): LambdaApp {
   const config = loadConfigOrReport();
   const deps = createDeps(config);
-  const app = build(config, deps);
+  // The invocation a request belongs to (an instance may serve several at once, as Lambda Managed Instances do).
+  const invocation = new AsyncLocalStorage<Context>();
+  const app = build(config, deps, {
+    // The function stops at its timeout, streamed answer or not.
+    timeLeft: () => ({ ms: invocation.getStore()!.getRemainingTimeInMillis(), coversStream: true }),
+  });
   const ready = app.ready();
   void deps.catalog.list().catch((err) => app.log.warn({ error: { name: err?.name } }, 'model list not loaded at init; retried on demand'));
-  return { app, ready };
+  return { app, ready, invoke: (context, serve) => invocation.run(context, serve) };
 }
 
 /**

@@ -89,7 +89,7 @@ export async function embeddingsRoutes(app: FastifyInstance, opts: RouteOptions)
     const calls = model.calls(texts, dimensions, { inputType: body.input_type });
     const invokedId = bedrockModelId(request, modelId);
     const answers = await mapLimited(calls, CONCURRENCY, async (call) => {
-      const result = await invokeJson(deps.runtime, invokedId, call.body, request.clientGone);
+      const result = await invokeJson(deps.runtime, invokedId, call.body, request.upstreamSignal);
       const parsed = call.parse(result.body);
       return { vectors: parsed.vectors, tokens: parsed.inputTokens ?? result.inputTokens ?? 0 };
     });

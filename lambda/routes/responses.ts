@@ -71,7 +71,7 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
     const bedrockEvents = await bedrock.stream(input);
     const mapper = new ResponseEventMapper(meta);
     const onError = (err: unknown) => request.log.error({ error: { name: (err as Error)?.name } }, 'stream failed');
-    const events = sseEvents(bedrockEvents, responseEncoder(mapper, keep), request.clientGone, onError);
+    const events = sseEvents(bedrockEvents, responseEncoder(mapper, keep), request, onError);
     return sendSse(reply, (async function* () {
       yield* mapper.start().map(sseEvent);
       yield* events;
