@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
-/** Fetches the current API key from wherever it is kept. */
-export type KeySource = () => Promise<string>;
+/** Fetches the current API key from wherever it is kept; the fetch ends when `abortSignal` fires. */
+export type KeySource = (abortSignal?: AbortSignal) => Promise<string>;
 
 /** The key given directly (API_KEY), for local runs. */
 export function staticKey(value: string): KeySource {
@@ -14,8 +14,8 @@ export function staticKey(value: string): KeySource {
  * key as the whole plain-string secret.
  */
 export function secretsManagerKey(client: SecretsManagerClient, secretId: string, field: string): KeySource {
-  return async () => {
-    const raw = await secretString(client, secretId);
+  return async (abortSignal) => {
+    const raw = await secretString(client, secretId, abortSignal);
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
@@ -30,8 +30,8 @@ export function secretsManagerKey(client: SecretsManagerClient, secretId: string
 }
 
 /** A secret's SecretString; an error when it has none or it is blank. */
-export async function secretString(client: SecretsManagerClient, secretId: string): Promise<string> {
-  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+export async function secretString(client: SecretsManagerClient, secretId: string, abortSignal?: AbortSignal): Promise<string> {
+  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal });
   const raw = out.SecretString;
   if (raw === undefined || raw.trim() === '') throw new Error(`secret ${secretId} has no string value`);
   return raw;
@@ -39,8 +39,8 @@ export async function secretString(client: SecretsManagerClient, secretId: strin
 
 /** An SSM SecureString (or String) parameter, decrypted. */
 export function ssmParameterKey(client: SSMClient, name: string): KeySource {
-  return async () => {
-    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+  return async (abortSignal) => {
+    const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }), { abortSignal });
     const value = out.Parameter?.Value;
     if (value === undefined || value.trim() === '') throw new Error(`parameter ${name} has no value`);
     return value.trim();

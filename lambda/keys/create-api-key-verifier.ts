@@ -23,22 +23,22 @@ export function createApiKeyVerifier(
   const source = config.apiKeySource;
   const clients = lazyClients(settings);
   const single = (key: KeySource) => new CachedKeyVerifier(key, config.apiKeyCacheTtlMs);
-  const keyValue = (value: KeyValueSource): Promise<string> => {
+  const keyValue = (value: KeyValueSource, signal: AbortSignal): Promise<string> => {
     switch (value.kind) {
       case 'inline': return Promise.resolve(value.value);
-      case 'secret': return secretsManagerKey(clients.secrets(), value.secretId, value.field)();
-      case 'parameter': return ssmParameterKey(clients.ssm(), value.name)();
+      case 'secret': return secretsManagerKey(clients.secrets(), value.secretId, value.field)(signal);
+      case 'parameter': return ssmParameterKey(clients.ssm(), value.name)(signal);
     }
   };
-  const fromDocument = (document: () => Promise<KeysDocument>) =>
+  const fromDocument = (document: (signal: AbortSignal) => Promise<KeysDocument>) =>
     new KeysDocumentVerifier({ document, keyValue }, config.apiKeyCacheTtlMs, onRefreshError);
-  const parsed = (read: () => Promise<string>) => async () => parseKeysDocument(await read());
+  const parsed = (read: (signal: AbortSignal) => Promise<string>) => async (signal: AbortSignal) => parseKeysDocument(await read(signal));
   switch (source.kind) {
     case 'env': return single(staticKey(source.value));
     case 'secret': return single(secretsManagerKey(clients.secrets(), source.secretId, source.field));
     case 'parameter': return single(ssmParameterKey(clients.ssm(), source.name));
-    case 'keys-file': return fromDocument(parsed(() => readFile(source.path, 'utf8')));
-    case 'keys-secret': return fromDocument(parsed(() => secretString(clients.secrets(), source.secretId)));
+    case 'keys-file': return fromDocument(parsed((signal) => readFile(source.path, { encoding: 'utf8', signal })));
+    case 'keys-secret': return fromDocument(parsed((signal) => secretString(clients.secrets(), source.secretId, signal)));
     case 'keys-parameter': return fromDocument(parsed(ssmParameterKey(clients.ssm(), source.name)));
     case 'keys-inline': return fromDocument(async () => source.document);
   }

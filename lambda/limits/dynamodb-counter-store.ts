@@ -8,9 +8,9 @@ import { CounterStore } from './counter-store';
 export class DynamoDbCounterStore implements CounterStore {
   constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
 
-  async addUpTo(id: string, amount: number, max: number, expiresAt: Date): Promise<number | undefined> {
+  async addUpTo(id: string, amount: number, max: number, expiresAt: Date, signal?: AbortSignal): Promise<number | undefined> {
     try {
-      return await this.update(id, amount, expiresAt, max - amount);
+      return await this.update(id, amount, expiresAt, max - amount, signal);
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return undefined;
       throw err;
@@ -21,7 +21,7 @@ export class DynamoDbCounterStore implements CounterStore {
     return this.update(id, amount, expiresAt);
   }
 
-  private async update(id: string, amount: number, expiresAt: Date, atMost?: number): Promise<number> {
+  private async update(id: string, amount: number, expiresAt: Date, atMost?: number, abortSignal?: AbortSignal): Promise<number> {
     const out = await this.client.send(new UpdateItemCommand({
       TableName: this.tableName,
       Key: { pk: { S: id } },
@@ -34,7 +34,7 @@ export class DynamoDbCounterStore implements CounterStore {
         ...(atMost === undefined ? {} : { ':atMost': { N: String(atMost) } }),
       },
       ReturnValues: 'ALL_NEW',
-    }));
+    }), { abortSignal });
     return Number(out.Attributes?.value?.N ?? 0);
   }
 }

@@ -100,7 +100,12 @@ export class Limiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async admit(name: string, limits: KeyLimits): Promise<Admission> {
+  /**
+   * The verdict on one request of key `name`. Its concurrency slot is taken with `signal` (the request's upstream calls
+   * end when it fires); a wait for what the key's requests share (a lease, a token total) is bounded by the store
+   * client's own timeout instead, since other requests wait for the same update.
+   */
+  async admit(name: string, limits: KeyLimits, signal?: AbortSignal): Promise<Admission> {
     const now = this.now();
     const state = this.keys.get(name) ?? {};
     this.keys.set(name, state);
@@ -145,7 +150,7 @@ export class Limiter {
     if (!limits.maxConcurrentRequests) return admission();
     const span = spanWindow(now, CONCURRENCY_SPAN_MS);
     const slot = { id: `${name}#concurrent#${span.id}`, expiresAt: expiry(span) };
-    const total = await this.store.addUpTo(slot.id, 1, limits.maxConcurrentRequests, slot.expiresAt).catch((err) => this.failOpen(err, 0));
+    const total = await this.store.addUpTo(slot.id, 1, limits.maxConcurrentRequests, slot.expiresAt, signal).catch((err) => this.failOpen(err, 0));
     if (total === undefined) {
       return admission(new OpenAIError(429,
         `Too many concurrent requests: this key allows ${limits.maxConcurrentRequests} at once. Please retry when one has finished.`,

@@ -78,7 +78,7 @@ export async function embeddingsRoutes(app: FastifyInstance, opts: RouteOptions)
     const model = embeddingModelFor(modelId);
     if (!model) {
       // Unknown to Bedrock (404) or known but unsupported (400); with the list unreadable, only the latter can be said.
-      const listed = await deps.catalog.find(modelId).then((found) => found !== undefined, () => true);
+      const listed = await deps.catalog.find(modelId, request.upstreamSignal).then((found) => found !== undefined, () => true);
       if (!listed) throw OpenAIError.modelNotFound(body.model);
       throw OpenAIError.invalidRequest(`The model \`${body.model}\` is not an embedding model the gateway supports (${SUPPORTED_EMBEDDING_MODELS}).`, 'model');
     }
