@@ -383,7 +383,9 @@ export class BedrockAccessGateway extends Construct {
     const computeSubnets = props.computeSubnets && this.vpc
       ? checkSubnetSelection('computeSubnets', this.vpc, props.computeSubnets)
       : props.computeSubnets ?? (props.vpcEndpoints && privateComputeSubnets(this.vpc!, props.vpc === undefined));
-    const built = compute._bind(this, { vpc: this.vpc, subnets: computeSubnets, listener: this.listener, environment, logRetention });
+    const built = compute._bind(this, {
+      vpc: this.vpc, subnets: computeSubnets, listener: this.listener, environment, logRetention, idleTimeout: lb ? idleTimeout : undefined,
+    });
     this.function = built.function;
     this.service = built.service;
     this.grantPrincipal = built.role;

@@ -1,4 +1,4 @@
-import { Aws, CfnParameter, Token } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Duration, Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, test } from 'vitest';
 import { newStack, useSynthChecks } from './support';
@@ -45,12 +45,13 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
     });
   });
 
-  test('the Fargate proxy gets the same settings plus PORT', () => {
+  test('the Fargate proxy gets the same settings plus PORT, and the idle timeout as REQUEST_TIMEOUT_SECONDS', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
     new BedrockAccessGateway(stack, 'Gateway', {
       compute: GatewayCompute.fargate(),
+      idleTimeout: Duration.seconds(120),
       defaultModel: 'amazon.nova-pro-v1:0',
       environment: { LOG_LEVEL: 'warn' },
     });
@@ -58,6 +59,7 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
     synthClean(stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({
         Environment: [
+          { Name: 'REQUEST_TIMEOUT_SECONDS', Value: '120' },
           { Name: 'LOG_LEVEL', Value: 'warn' },
           { Name: 'API_KEY_SECRET_ARN', Value: Match.anyValue() },
           { Name: 'RESPONSES_TABLE_NAME', Value: { Ref: Match.stringLikeRegexp('^GatewayTablesResponses') } },
