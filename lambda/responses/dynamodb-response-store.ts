@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { AttributeValue, DeleteItemCommand, DynamoDBClient, GetItemCommand, GetItemCommandOutput, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { ClientSettings } from '../create-deps';
 import { OpenAIError } from '../errors';
 import { ResponseStore, StoredResponse } from './response-store';
 
@@ -92,6 +93,11 @@ export class DynamoDbResponseStore implements ResponseStore {
 function operationOf(command: PutItemCommand | GetItemCommand | DeleteItemCommand): string {
   if (command instanceof PutItemCommand) return 'PutItem';
   return command instanceof GetItemCommand ? 'GetItem' : 'DeleteItem';
+}
+
+/** The store of RESPONSES_TABLE_NAME with its own client (create-deps loads this module only when the table is set). */
+export function dynamoDbResponseStore(settings: ClientSettings, tableName: string, ttlSeconds: number): DynamoDbResponseStore {
+  return new DynamoDbResponseStore(new DynamoDBClient(settings), tableName, ttlSeconds);
 }
 
 const headKey = (id: string) => `response#${id}`;
