@@ -25,7 +25,7 @@ export interface TimeLeft {
 }
 
 /** Time kept back from the deadline to send the timeout answer before the caller gives up. */
-export const ANSWER_MARGIN_MS = 1000;
+const ANSWER_MARGIN_MS = 1000;
 
 /** Gives every request its `upstreamSignal`, bounded by the time `timeLeft` reports when the request arrives. */
 export function registerRequestDeadline(app: FastifyInstance, timeLeft: () => TimeLeft): void {

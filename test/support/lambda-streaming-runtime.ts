@@ -89,8 +89,8 @@ export interface StreamedInvocation {
   disconnect(): void;
 }
 
-/** Invokes a handler wrapped in `awslambda.streamifyResponse` the way the runtime does. */
-export function invokeStreaming(handler: unknown, event: unknown): StreamedInvocation {
+/** Invokes a handler wrapped in `awslambda.streamifyResponse` the way the runtime does, with `remainingMs` before its timeout. */
+export function invokeStreaming(handler: unknown, event: unknown, remainingMs?: number): StreamedInvocation {
   if (typeof handler !== 'function' || !(STREAMING in handler)) throw new Error('the handler is not wrapped in awslambda.streamifyResponse');
   const wire = new PassThrough();
   const responseStream = new RuntimeResponseStream(wire);
@@ -98,6 +98,6 @@ export function invokeStreaming(handler: unknown, event: unknown): StreamedInvoc
     wire,
     contentType: () => responseStream.contentType,
     disconnect: () => { responseStream.destroy(new Error('connection to the runtime API reset')); },
-    done: Promise.resolve((handler as unknown as StreamingHandler)(event, responseStream, lambdaContext())),
+    done: Promise.resolve((handler as unknown as StreamingHandler)(event, responseStream, lambdaContext(remainingMs))),
   };
 }
