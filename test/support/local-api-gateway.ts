@@ -37,8 +37,14 @@ export async function startLocalApiGateway(handler: unknown, stage = 'prod', rem
   };
 }
 
+/** Where and how the stand-in invokes the function. */
+interface Integration {
+  readonly stage: string;
+  readonly remainingMs?: number;
+}
+
 async function serve(
-  handler: unknown, { stage, remainingMs }: { stage: string; remainingMs?: number }, req: IncomingMessage, res: ServerResponse, invocations: StreamedInvocation[],
+  handler: unknown, { stage, remainingMs }: Integration, req: IncomingMessage, res: ServerResponse, invocations: StreamedInvocation[],
 ): Promise<void> {
   const url = new URL(req.url!, 'http://localhost');
   if (!url.pathname.startsWith(`/${stage}/`)) {
