@@ -24,8 +24,9 @@ import { registerUsageMetrics } from './usage/usage-metrics';
 export interface BuildOptions {
   readonly logStream?: NodeJS.WritableStream;
   /**
-   * How long a request arriving now can wait: the Lambda entry points give the function's time left; by default
-   * REQUEST_TIMEOUT_SECONDS until the answer starts (the long-running server behind a load balancer).
+   * How long a request arriving now can wait: the Lambda entry points give the function's time left (behind a load
+   * balancer, at most REQUEST_TIMEOUT_SECONDS); by default REQUEST_TIMEOUT_SECONDS until the answer starts (the
+   * long-running server behind a load balancer).
    */
   readonly timeLeft?: () => TimeLeft;
 }

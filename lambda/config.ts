@@ -60,8 +60,9 @@ export interface GatewayConfig {
   /** Longest wait for Bedrock to start answering (a stream's first bytes, a whole Converse reply) before the client gets 504 (BEDROCK_TIMEOUT_SECONDS). */
   readonly bedrockTimeoutMs: number;
   /**
-   * How long the long-running server's caller waits for an answer to start (REQUEST_TIMEOUT_SECONDS, the load
-   * balancer's idle timeout); the upstream calls of a request end before. Lambda entry points use the function's time left instead.
+   * How long a caller behind the load balancer waits (REQUEST_TIMEOUT_SECONDS, its idle timeout): on the long-running
+   * server until the answer starts, from a Lambda function for the whole answer (the load balancer buffers it). A
+   * request's upstream calls end before.
    */
   readonly requestTimeoutMs: number;
   /** Longest silence from Bedrock inside a started stream before the client gets an error event and the call is ended (STREAM_IDLE_TIMEOUT_SECONDS). */

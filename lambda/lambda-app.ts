@@ -20,16 +20,20 @@ export interface LambdaApp {
 /**
  * Builds the app from the environment. Configuration errors throw here, failing the function's init with a message
  * naming the variable. The app gets ready and starts listing models during init, so the first request finds both
- * done or under way.
+ * done or under way. Behind a load balancer, which waits for the whole answer at most its idle timeout
+ * (REQUEST_TIMEOUT_SECONDS), a request's time ends at that bound if it comes before the function's timeout.
  */
-export function initLambdaApp(): LambdaApp {
+export function initLambdaApp({ behindLoadBalancer }: { readonly behindLoadBalancer: boolean }): LambdaApp {
   const config = loadConfigOrReport();
   const deps = createDeps(config);
   // The invocation a request belongs to (an instance may serve several at once, as Lambda Managed Instances do).
   const invocation = new AsyncLocalStorage<Context>();
   const app = build(config, deps, {
     // The function stops at its timeout, streamed answer or not.
-    timeLeft: () => ({ ms: invocation.getStore()!.getRemainingTimeInMillis(), coversStream: true }),
+    timeLeft: () => ({
+      ms: Math.min(invocation.getStore()!.getRemainingTimeInMillis(), behindLoadBalancer ? config.requestTimeoutMs : Infinity),
+      coversStream: true,
+    }),
   });
   const ready = app.ready();
   void deps.catalog.list().catch((err) => app.log.warn({ error: { name: err?.name } }, 'model list not loaded at init; retried on demand'));

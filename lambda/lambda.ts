@@ -2,7 +2,7 @@ import awsLambdaFastify from '@fastify/aws-lambda';
 import type { ALBEvent, ALBResult, Context } from 'aws-lambda';
 import { initLambdaApp } from './lambda-app';
 
-const { app, ready, invoke } = initLambdaApp();
+const { app, ready, invoke } = initLambdaApp({ behindLoadBalancer: true });
 // ALB sends `headers` or, when the target group enables multi-value headers, `multiValueHeaders`; the answer must
 // use the same form. SSE replies arrive as one buffered `text/event-stream` body (ALB does not stream from Lambda).
 const singleValue = awsLambdaFastify(app, { decorateRequest: false });

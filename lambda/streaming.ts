@@ -2,7 +2,8 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { initLambdaApp } from './lambda-app';
 import { serveRestApiEvent } from './rest-api-streaming';
 
-const { app, ready, invoke } = initLambdaApp();
+// API Gateway waits as long as the function runs (its integration timeout is the function's timeout).
+const { app, ready, invoke } = initLambdaApp({ behindLoadBalancer: false });
 
 /**
  * Lambda entry point for API Gateway REST proxy events with response streaming (the integration's

@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,7 +12,5 @@ export interface ComputeContext {
   readonly listener?: elbv2.ApplicationListener;
   /** Settings for the proxy, as environment variables. */
   readonly environment: { [key: string]: string };
-  /** The load balancer's idle timeout: how long a caller waits for an answer to start; undefined with the API Gateway front door. */
-  readonly idleTimeout?: Duration;
   readonly logRetention: logs.RetentionDays;
 }

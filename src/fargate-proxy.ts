@@ -64,8 +64,7 @@ export class FargateProxy extends Construct {
     const container = taskDefinition.addContainer('Proxy', {
       image: props.image ?? ecs.ContainerImage.fromAsset(CONTAINER_ASSET, { platform: ecrAssets.Platform.LINUX_ARM64 }),
       portMappings: [{ containerPort }],
-      // The server ends a request's upstream calls in time to answer before the load balancer gives up on it.
-      environment: { ...requestTimeout(props.idleTimeout), ...props.environment, PORT: String(containerPort) },
+      environment: { ...props.environment, PORT: String(containerPort) },
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'proxy' }),
       readonlyRootFilesystem: true,
     });
@@ -145,11 +144,4 @@ function validateTargets(cpuPercent: number | undefined, requestsPerTarget: numb
     throw propError('compute', 'GatewayCompute.fargate({ requestsPerTarget }) must be a positive integer', String(requestsPerTarget),
       'pick the requests per task per minute to aim for, e.g. 600');
   }
-}
-
-/** REQUEST_TIMEOUT_SECONDS from the load balancer's idle timeout. */
-function requestTimeout(idleTimeout: Duration | undefined): { [key: string]: string } {
-  if (!idleTimeout) return {};
-  const seconds = idleTimeout.toSeconds();
-  return { REQUEST_TIMEOUT_SECONDS: Token.isUnresolved(seconds) ? Token.asString(seconds) : String(seconds) };
 }

@@ -20,7 +20,8 @@ describe('Lambda entry point (ALB events)', () => {
   beforeAll(async () => {
     emulator = await BedrockEmulator.start();
     // The deployed function is configured only by environment; the SDK picks the emulator up from AWS_ENDPOINT_URL_*.
-    Object.assign(process.env, { ...emulator.environment, API_KEY: KEY, LOG_LEVEL: 'silent' });
+    // The load balancer in front waits 3 s (its idle timeout).
+    Object.assign(process.env, { ...emulator.environment, API_KEY: KEY, LOG_LEVEL: 'silent', REQUEST_TIMEOUT_SECONDS: '3' });
     ({ handler } = await import('../../lambda/lambda'));
   });
   afterAll(async () => {
@@ -113,6 +114,15 @@ describe('Lambda entry point (ALB events)', () => {
       await expect.poll(() => emulator.callsTo('Converse')[0].closedByClient).toBe(true);
       emulator.reset();
       expect((await handler(chat(false), lambdaContext())).statusCode).toBe(200);
+    });
+
+    test('the load balancer\'s idle timeout bounds a request when it comes first', async () => {
+      emulator.onConverse(() => ({ delayMs: 20_000, output: {} }));
+      const result = await handler(chat(false), lambdaContext());
+      expect(result.statusCode).toBe(504);
+      expect(JSON.parse(result.body!).error.message).toBe(
+        'The upstream call did not finish within the 2.0 s the request had left, and was ended. Please retry, or ask for a shorter answer.');
+      await expect.poll(() => emulator.callsTo('Converse')[0].closedByClient).toBe(true);
     });
 
     test('a stream that outlasts it ends with a timeout error event, and the Bedrock stream is ended', async () => {
