@@ -9,6 +9,7 @@ import { frameworkErrorHandler, registerErrorHandlers } from './errors';
 import { registerJsonBodyParser } from './json-body-parser';
 import { registerLimits } from './limits/limits-stage';
 import { answerClientError, registerRawAnswers } from './raw-answers';
+import { registerRequestDeadline, TimeLeft } from './request-deadline';
 import { newRequestId, registerRequestIdHeader } from './request-id';
 import { chatRoutes } from './routes/chat';
 import { embeddingsRoutes } from './routes/embeddings';
@@ -22,6 +23,12 @@ import { registerUsageMetrics } from './usage/usage-metrics';
 /** Where logs and usage metrics go; tests pass a stream to capture them. Defaults to stdout. */
 export interface BuildOptions {
   readonly logStream?: NodeJS.WritableStream;
+  /**
+   * How long a request arriving now can wait: the Lambda entry points give the function's time left (behind a load
+   * balancer, at most REQUEST_TIMEOUT_SECONDS); by default REQUEST_TIMEOUT_SECONDS until the answer starts (the
+   * long-running server behind a load balancer).
+   */
+  readonly timeLeft?: () => TimeLeft;
 }
 
 /** Builds the gateway app without listening; entry points (Lambda, server) and tests wrap it. */
@@ -52,6 +59,7 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
   registerJsonBodyParser(app);
   registerErrorHandlers(app);
   registerClientDisconnect(app);
+  registerRequestDeadline(app, options.timeLeft ?? (() => ({ ms: config.requestTimeoutMs, coversStream: false })));
   registerAccessLog(app);
   registerRequestIdHeader(app);
   registerCaller(app);

@@ -59,6 +59,12 @@ export interface GatewayConfig {
   readonly bodyLimitBytes: number;
   /** Longest wait for Bedrock to start answering (a stream's first bytes, a whole Converse reply) before the client gets 504 (BEDROCK_TIMEOUT_SECONDS). */
   readonly bedrockTimeoutMs: number;
+  /**
+   * How long a caller behind the load balancer waits (REQUEST_TIMEOUT_SECONDS, its idle timeout): on the long-running
+   * server until the answer starts, from a Lambda function for the whole answer (the load balancer buffers it). A
+   * request's upstream calls end before.
+   */
+  readonly requestTimeoutMs: number;
   /** Longest silence from Bedrock inside a started stream before the client gets an error event and the call is ended (STREAM_IDLE_TIMEOUT_SECONDS). */
   readonly streamIdleTimeoutMs: number;
   /** Max tokens for chat requests that set none (DEFAULT_MAX_TOKENS); undefined: the model's maximum. */
@@ -113,6 +119,7 @@ function readConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     logLevel: parseLogLevel(env.LOG_LEVEL),
     bodyLimitBytes: parseInteger('MAX_REQUEST_BODY_BYTES', env.MAX_REQUEST_BODY_BYTES),
     bedrockTimeoutMs: parseInteger('BEDROCK_TIMEOUT_SECONDS', env.BEDROCK_TIMEOUT_SECONDS) * 1000,
+    requestTimeoutMs: parseInteger('REQUEST_TIMEOUT_SECONDS', env.REQUEST_TIMEOUT_SECONDS) * 1000,
     // Models send events every few seconds while they think or write; minutes of silence mean a stalled stream.
     streamIdleTimeoutMs: parseInteger('STREAM_IDLE_TIMEOUT_SECONDS', env.STREAM_IDLE_TIMEOUT_SECONDS) * 1000,
     defaultMaxTokens: parseInteger('DEFAULT_MAX_TOKENS', env.DEFAULT_MAX_TOKENS),

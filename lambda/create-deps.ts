@@ -1,17 +1,15 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { BedrockModelCatalog } from './bedrock/bedrock-model-catalog';
 import { GatewayConfig } from './config';
 import { GatewayDeps } from './deps';
 import { createApiKeyVerifier } from './keys/create-api-key-verifier';
 import { CounterStore } from './limits/counter-store';
-import { DynamoDbCounterStore } from './limits/dynamodb-counter-store';
 import { Limiter } from './limits/limiter';
 import { MemoryCounterStore } from './limits/memory-counter-store';
+import { loadedOnFirstUse } from './loaded-on-first-use';
 import { logWarning } from './process-log';
-import { DynamoDbResponseStore } from './responses/dynamodb-response-store';
 import { MemoryResponseStore } from './responses/memory-response-store';
 import { ResponseStore } from './responses/response-store';
 
@@ -87,14 +85,17 @@ export function createDeps(config: GatewayConfig, options: DepsOptions = {}): Ga
 }
 
 function counterStore(config: GatewayConfig, settings: ClientSettings): CounterStore {
-  if (!config.limitsTableName) return new MemoryCounterStore();
-  return new DynamoDbCounterStore(new DynamoDBClient(settings), config.limitsTableName);
+  const tableName = config.limitsTableName;
+  if (!tableName) return new MemoryCounterStore();
+  // The DynamoDB client is loaded by the first counter update, not at init.
+  return loadedOnFirstUse<CounterStore>(async () => (await import('./limits/dynamodb-counter-store')).dynamoDbCounterStore(settings, tableName));
 }
 
 function responseStore(config: GatewayConfig, settings: ClientSettings): ResponseStore | undefined {
   const store = config.responsesStore;
   switch (store.kind) {
-    case 'dynamodb': return new DynamoDbResponseStore(new DynamoDBClient(settings), store.tableName, config.responsesTtlSeconds);
+    case 'dynamodb': return loadedOnFirstUse<ResponseStore>(async () =>
+      (await import('./responses/dynamodb-response-store')).dynamoDbResponseStore(settings, store.tableName, config.responsesTtlSeconds));
     case 'memory': return new MemoryResponseStore(config.responsesTtlSeconds * 1000);
     case 'none': return undefined;
   }

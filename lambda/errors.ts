@@ -94,6 +94,15 @@ const FASTIFY_ERRORS: Record<string, (err: FastifyError) => OpenAIError> = {
  */
 const UPSTREAM_NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
 
+/**
+ * The answer to a request that failed: when its upstream calls were ended with an answer of their own (the deadline's
+ * 504, see request-deadline.ts), that answer, whatever error the ending raised; otherwise the error's.
+ */
+export function answerFor(request: FastifyRequest, err: unknown): OpenAIError {
+  const reason: unknown = request.upstreamSignal?.reason;
+  return reason instanceof OpenAIError ? reason : toOpenAIError(err);
+}
+
 /** Converts anything thrown while handling a request into the error the client sees. */
 export function toOpenAIError(err: unknown): OpenAIError {
   if (err instanceof OpenAIError) return err;
@@ -168,7 +177,7 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     routes.push({ pattern: routePattern(route.url), methods: [route.method].flat() });
   });
   app.setErrorHandler((err, request, reply) => {
-    const mapped = toOpenAIError(err);
+    const mapped = answerFor(request, err);
     if (mapped.status >= 500) request.log.error({ error: describe(err) }, 'request failed');
     else request.log.info({ status: mapped.status, code: mapped.code }, 'request rejected');
     if (mapped.retryAfterSeconds !== undefined) void reply.header('retry-after', String(mapped.retryAfterSeconds));

@@ -2,7 +2,7 @@ import awsLambdaFastify from '@fastify/aws-lambda';
 import type { ALBEvent, ALBResult, Context } from 'aws-lambda';
 import { initLambdaApp } from './lambda-app';
 
-const { app, ready } = initLambdaApp();
+const { app, ready, invoke } = initLambdaApp({ behindLoadBalancer: true });
 // ALB sends `headers` or, when the target group enables multi-value headers, `multiValueHeaders`; the answer must
 // use the same form. SSE replies arrive as one buffered `text/event-stream` body (ALB does not stream from Lambda).
 const singleValue = awsLambdaFastify(app, { decorateRequest: false });
@@ -11,8 +11,8 @@ const multiValue = awsLambdaFastify(app, { decorateRequest: false, albMultiValue
 /** Lambda entry point for ALB target-group events. */
 export async function handler(event: ALBEvent, context: Context): Promise<ALBResult> {
   await ready;
-  if (!event.multiValueHeaders) return singleValue(event, context) as Promise<ALBResult>;
+  if (!event.multiValueHeaders) return invoke(context, () => singleValue(event, context) as Promise<ALBResult>);
   // The adapter fills both forms; the ALB expects only `multiValueHeaders` from a multi-value target group.
-  const { headers: _single, ...result } = await (multiValue(event, context) as Promise<ALBResult>);
+  const { headers: _single, ...result } = await invoke(context, () => multiValue(event, context) as Promise<ALBResult>);
   return result;
 }

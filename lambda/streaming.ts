@@ -2,7 +2,8 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { initLambdaApp } from './lambda-app';
 import { serveRestApiEvent } from './rest-api-streaming';
 
-const { app, ready } = initLambdaApp();
+// API Gateway waits as long as the function runs (its integration timeout is the function's timeout).
+const { app, ready, invoke } = initLambdaApp({ behindLoadBalancer: false });
 
 /**
  * Lambda entry point for API Gateway REST proxy events with response streaming (the integration's
@@ -13,7 +14,7 @@ const { app, ready } = initLambdaApp();
  * model allow-list and limits every route applies. The key check costs no request to the key store: the verifier
  * caches the key for its TTL.
  */
-export const handler = awslambda.streamifyResponse<APIGatewayProxyEvent>(async (event, responseStream) => {
+export const handler = awslambda.streamifyResponse<APIGatewayProxyEvent>(async (event, responseStream, context) => {
   await ready;
-  await serveRestApiEvent(app, event, responseStream);
+  await invoke(context, () => serveRestApiEvent(app, event, responseStream));
 });

@@ -7,8 +7,8 @@
  * The Lambda entry points share one directory, so every function of a gateway (and every one-click template) uses
  * one code asset; a function loads only its own file.
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build, Plugin } from 'esbuild';
 
 const root = join(__dirname, '..');
@@ -51,6 +51,53 @@ function dedupePackages(): Plugin {
   };
 }
 
+/** AWS SDK clients the proxy loads on first use (an `import()`), not at init: the key, counter and response stores. */
+const CLIENTS_LOADED_ON_FIRST_USE = ['@aws-sdk/client-dynamodb', '@aws-sdk/client-secrets-manager', '@aws-sdk/client-ssm'];
+
+/** The files of the proxy's source, recursively. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []);
+}
+
+/** Each value an ES module exports, with the file that defines it, following its `export * from` lines. */
+function definingFiles(file: string, found = new Map<string, string>()): Map<string, string> {
+  const source = readFileSync(file, 'utf8');
+  for (const [, name] of source.matchAll(/^export (?:class|const|var|let|function) ([\w$]+)/gm)) if (!found.has(name)) found.set(name, file);
+  for (const [, from] of source.matchAll(/^export \* from "(\..+?)";/gm)) {
+    const base = join(dirname(file), from);
+    definingFiles(existsSync(`${base}.js`) ? `${base}.js` : join(base, 'index.js'), found);
+  }
+  return found;
+}
+
+/**
+ * esbuild defers a module loaded with `import()` by wrapping it, and a wrapped module runs every `export *` of what it
+ * imports: through an AWS SDK client's index, every command and schema of the service (about 160 KB for these
+ * three clients). For the clients loaded on first use, the index is replaced by a module that re-exports just the
+ * values the proxy imports from the package, each from the file that defines it; the bundle then holds what a static
+ * import would, evaluated only when first used.
+ */
+function firstUseClients(): Plugin {
+  const imported = (pkg: string) => sourceFiles(join(root, 'lambda'))
+    .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(new RegExp(`^import \\{([^}]+)\\} from '${pkg}';`, 'gm'))])
+    .flatMap(([, names]) => names.split(',').map((name) => name.trim()).filter(Boolean));
+  return {
+    name: 'first-use-clients',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^@aws-sdk\/client-/ }, (args) =>
+        (CLIENTS_LOADED_ON_FIRST_USE.includes(args.path) ? { path: args.path, namespace: 'first-use-client' } : undefined));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'first-use-client' }, (args) => {
+        const distEs = join(dirname(require.resolve(`${args.path}/package.json`, { paths: [root] })), 'dist-es');
+        const files = definingFiles(join(distEs, 'index.js'));
+        // Interfaces (e.g. AttributeValue) have no file: TypeScript erases them.
+        const values = [...new Set(imported(args.path))].filter((name) => files.has(name));
+        return { contents: values.map((name) => `export { ${name} } from ${JSON.stringify(files.get(name))};`).join('\n'), resolveDir: distEs, loader: 'js' };
+      });
+    },
+  };
+}
+
 /** Bundles one proxy entry point exactly as it ships; tests run the result. Returns the bundle's path. */
 export async function bundleProxyEntry(name: keyof typeof PROXY_ENTRIES, outdir: string): Promise<string> {
   const { entry, outfile } = PROXY_ENTRIES[name];
@@ -68,7 +115,7 @@ export async function bundleProxyEntry(name: keyof typeof PROXY_ENTRIES, outdir:
     sourcemap: false,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [dedupePackages()],
+    plugins: [firstUseClients(), dedupePackages()],
   });
   return path;
 }

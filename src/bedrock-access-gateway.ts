@@ -373,6 +373,8 @@ export class BedrockAccessGateway extends Construct {
     this.gatewayName = Fn.join('-', [Aws.STACK_NAME, this.node.id]);
 
     const environment = {
+      // How long the load balancer's caller waits: the proxy ends a request's upstream calls in time to answer first.
+      ...(lb ? { REQUEST_TIMEOUT_SECONDS: seconds(idleTimeout) } : {}),
       ...extraEnvironment,
       ...keys.environment,
       ...tables.environment,
@@ -556,4 +558,10 @@ function validateApiGatewayProps(props: BedrockAccessGatewayProps): void {
       throw propError(prop, 'applies to the load balancer front door only', 'GatewayFrontDoor.apiGateway()', fix!);
     }
   }
+}
+
+/** A duration in seconds as an environment value, deploy-time or not. */
+function seconds(duration: Duration): string {
+  const value = duration.toSeconds();
+  return Token.isUnresolved(value) ? Token.asString(value) : String(value);
 }

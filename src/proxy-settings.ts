@@ -18,6 +18,8 @@ export const INTEGER_SETTINGS = {
   MAX_REQUEST_BODY_BYTES: { min: 1024, max: 100 * 1024 * 1024, fallback: 10 * 1024 * 1024 },
   BEDROCK_TIMEOUT_SECONDS: { min: 1, max: 3600, fallback: 600 },
   STREAM_IDLE_TIMEOUT_SECONDS: { min: 1, max: 3600, fallback: 120 },
+  // The load balancer's idle timeout (1 to 4000 s, 600 by default), which the construct passes on.
+  REQUEST_TIMEOUT_SECONDS: { min: 1, max: 4000, fallback: 600 },
   DEFAULT_MAX_TOKENS: { min: 1, max: 1_000_000, fallback: undefined },
   // ECS sends SIGKILL 30 s after SIGTERM by default (its stopTimeout, at most 120 s): finish before that.
   SHUTDOWN_TIMEOUT_SECONDS: { min: 0, max: 120, fallback: 25 },

@@ -35,7 +35,7 @@ export function warnAboutLikelyMistakes(scope: IConstruct, settings: LikelyMista
   const timeout = settings.function?.timeout;
   if (timeout && !timeout.isUnresolved() && !settings.idleTimeout.isUnresolved() && timeout.toSeconds() > settings.idleTimeout.toSeconds()) {
     warn('lambdaTimeoutAboveIdleTimeout', 'compute: GatewayCompute.lambda({ timeout }) is longer than idleTimeout, which ends a request '
-      + `first (the client gets a 504 while the function keeps running); received timeout ${timeout.toSeconds()} seconds with idleTimeout `
+      + `first (the proxy ends a request with a 504 a second before it, so the longer timeout is never used); received timeout ${timeout.toSeconds()} seconds with idleTimeout `
       + `${settings.idleTimeout.toSeconds()} seconds; lower the timeout or raise idleTimeout`);
   }
 }

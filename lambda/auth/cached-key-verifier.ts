@@ -14,13 +14,13 @@ export class CachedKeyVerifier implements ApiKeyVerifier {
   private readonly key: TtlCache<Buffer>;
 
   constructor(source: KeySource, ttlMs: number, now?: () => number) {
-    this.key = new TtlCache(async () => keyDigest(await source()), ttlMs, false, now);
+    this.key = new TtlCache(async (signal) => keyDigest(await source(signal)), ttlMs, false, now);
   }
 
-  async verify(presented: string): Promise<Caller | undefined> {
+  async verify(presented: string, signal?: AbortSignal): Promise<Caller | undefined> {
     let expected: Buffer;
     try {
-      expected = await this.key.get();
+      expected = await this.key.get(signal);
     } catch (err) {
       throw apiKeyUnavailable(err);
     }

@@ -12,7 +12,7 @@ export function requireApiKey(verifier: ApiKeyVerifier) {
         'You didn\'t provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).',
         { code: 'invalid_api_key' });
     }
-    const caller = await verifier.verify(presented);
+    const caller = await verifier.verify(presented, request.upstreamSignal);
     if (!caller) throw new OpenAIError(401, 'Incorrect API key provided.', { code: 'invalid_api_key' });
     request.caller = caller;
   };

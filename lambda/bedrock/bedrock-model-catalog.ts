@@ -20,22 +20,22 @@ export class BedrockModelCatalog implements ModelCatalog {
   private readonly cache: TtlCache<ReadonlyMap<string, ModelInfo>>;
 
   constructor(private readonly client: BedrockClient, ttlMs: number) {
-    this.cache = new TtlCache(() => this.load(), ttlMs, true);
+    this.cache = new TtlCache((signal) => this.load(signal), ttlMs, true);
   }
 
-  async list(): Promise<readonly ModelInfo[]> {
-    return [...(await this.cache.get()).values()].filter((m) => !m.requiresProfile);
+  async list(signal?: AbortSignal): Promise<readonly ModelInfo[]> {
+    return [...(await this.cache.get(signal)).values()].filter((m) => !m.requiresProfile);
   }
 
-  async find(id: string): Promise<ModelInfo | undefined> {
-    return (await this.cache.get()).get(id);
+  async find(id: string, signal?: AbortSignal): Promise<ModelInfo | undefined> {
+    return (await this.cache.get(signal)).get(id);
   }
 
-  private async load(): Promise<ReadonlyMap<string, ModelInfo>> {
+  private async load(abortSignal: AbortSignal): Promise<ReadonlyMap<string, ModelInfo>> {
     const [models, systemProfiles, applicationProfiles] = await Promise.all([
-      this.client.send(new ListFoundationModelsCommand({})).then((out) => out.modelSummaries ?? []),
-      this.listProfiles(InferenceProfileType.SYSTEM_DEFINED),
-      this.listProfiles(InferenceProfileType.APPLICATION),
+      this.client.send(new ListFoundationModelsCommand({}), { abortSignal }).then((out) => out.modelSummaries ?? []),
+      this.listProfiles(InferenceProfileType.SYSTEM_DEFINED, abortSignal),
+      this.listProfiles(InferenceProfileType.APPLICATION, abortSignal),
     ]);
     const listedAt = Math.floor(Date.now() / 1000);
     const served = models.filter((m) => SERVED_LIFECYCLES.includes(m.modelLifecycle?.status ?? 'ACTIVE')
@@ -57,11 +57,11 @@ export class BedrockModelCatalog implements ModelCatalog {
     return catalog;
   }
 
-  private async listProfiles(type: InferenceProfileType): Promise<InferenceProfileSummary[]> {
+  private async listProfiles(type: InferenceProfileType, abortSignal: AbortSignal): Promise<InferenceProfileSummary[]> {
     const profiles: InferenceProfileSummary[] = [];
     let nextToken: string | undefined;
     do {
-      const out = await this.client.send(new ListInferenceProfilesCommand({ typeEquals: type, maxResults: 1000, nextToken }));
+      const out = await this.client.send(new ListInferenceProfilesCommand({ typeEquals: type, maxResults: 1000, nextToken }), { abortSignal });
       profiles.push(...(out.inferenceProfileSummaries ?? []));
       nextToken = out.nextToken;
     } while (nextToken);

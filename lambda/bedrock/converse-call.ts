@@ -10,8 +10,8 @@ import { recordingStreamUsage, recordUsage } from '../usage/request-usage';
 
 /**
  * A route's Converse call for one request, the same for every route: sent to the key's inference profile when it has
- * one, ended when the client goes away or a stream stalls, an unknown model answered as OpenAI's 404, and the tokens
- * Bedrock reports recorded for the stages every route shares.
+ * one, ended when the client goes away, the request's time is up or a stream stalls, an unknown model answered as
+ * OpenAI's 404, and the tokens Bedrock reports recorded for the stages every route shares.
  */
 export class ConverseCall {
   private readonly upstream = new AbortController();
@@ -42,7 +42,7 @@ export class ConverseCall {
   }
 
   private options() {
-    return { abortSignal: AbortSignal.any([this.request.clientGone, this.upstream.signal]) };
+    return { abortSignal: AbortSignal.any([this.request.upstreamSignal, this.upstream.signal]) };
   }
 
   private readonly notFound = (err: unknown): never => {

@@ -21,8 +21,8 @@ export interface ModelInfo {
 
 /** The models Bedrock offers in this region, listed once and cached with a TTL. */
 export interface ModelCatalog {
-  /** Every model clients can call by its id, from cache when fresh. */
-  list(): Promise<readonly ModelInfo[]>;
+  /** Every model clients can call by its id, from cache when fresh; a request stops waiting when `signal` fires. */
+  list(signal?: AbortSignal): Promise<readonly ModelInfo[]>;
   /** One model by id (including those that require a profile), or undefined. */
-  find(id: string): Promise<ModelInfo | undefined>;
+  find(id: string, signal?: AbortSignal): Promise<ModelInfo | undefined>;
 }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
-import { FastifyReply } from 'fastify';
-import { sseErrorEvent } from '../errors';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { answerFor, sseErrorEvent } from '../errors';
 import { ChunkMapper } from './chunks';
 
 /** How one streamed answer is written as SSE: the text for each Bedrock event, after the last one, and after a failure. */
@@ -13,23 +13,23 @@ export interface SseEncoder {
 }
 
 /**
- * The SSE body of a streamed answer, written as each Bedrock event arrives. A Bedrock failure mid-stream ends the
- * body with the encoder's failure events; when the client is gone (`clientGone` fired) there is no one to tell, so
- * it just stops.
+ * The SSE body of a streamed answer to `request`, written as each Bedrock event arrives. A Bedrock failure mid-stream
+ * ends the body with the encoder's failure events (the deadline's 504 when the request's time ran out); when the
+ * client is gone (`clientGone` fired) there is no one to tell, so it just stops.
  */
 export async function* sseEvents(
   events: AsyncIterable<ConverseStreamOutput>,
   encoder: SseEncoder,
-  clientGone: AbortSignal,
+  request: FastifyRequest,
   onError: (err: unknown) => void,
 ): AsyncGenerator<string> {
   try {
     for await (const event of events) yield* encoder.encode(event);
     yield* await encoder.end();
   } catch (err) {
-    if (clientGone.aborted) return;
+    if (request.clientGone.aborted) return;
     onError(err);
-    yield* encoder.fail(err);
+    yield* encoder.fail(answerFor(request, err));
   }
 }
 

@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { ApiKeyVerifier } from '../auth/api-key-verifier';
 import { CachedKeyVerifier } from '../auth/cached-key-verifier';
-import { KeySource, secretsManagerKey, secretString, ssmParameterKey, staticKey } from '../auth/key-source';
+import { KeySource, ParameterStore, SecretStore, secretsManagerKey, staticKey } from '../auth/key-source';
 import type { GatewayConfig } from '../config';
 import type { ClientSettings } from '../create-deps';
+import { loadedOnFirstUse } from '../loaded-on-first-use';
 import { logWarning } from '../process-log';
 import { KeysDocument, KeyValueSource, parseKeysDocument } from './keys-document';
 import { KeysDocumentVerifier } from './keys-document-verifier';
@@ -21,35 +20,27 @@ export function createApiKeyVerifier(
   onRefreshError: (err: unknown) => void = (err) => logWarning('keys document not refreshed; serving the last good keys', err),
 ): ApiKeyVerifier {
   const source = config.apiKeySource;
-  const clients = lazyClients(settings);
+  // Each AWS SDK client loads when a source first needs it (never for API_KEY or a document of inline keys).
+  const secrets = loadedOnFirstUse<SecretStore>(async () => (await import('./secrets-manager-store')).secretsManagerStore(settings));
+  const parameters = loadedOnFirstUse<ParameterStore>(async () => (await import('./ssm-parameter-store')).ssmParameterStore(settings));
   const single = (key: KeySource) => new CachedKeyVerifier(key, config.apiKeyCacheTtlMs);
-  const keyValue = (value: KeyValueSource): Promise<string> => {
+  const keyValue = (value: KeyValueSource, signal: AbortSignal): Promise<string> => {
     switch (value.kind) {
       case 'inline': return Promise.resolve(value.value);
-      case 'secret': return secretsManagerKey(clients.secrets(), value.secretId, value.field)();
-      case 'parameter': return ssmParameterKey(clients.ssm(), value.name)();
+      case 'secret': return secretsManagerKey(secrets, value.secretId, value.field)(signal);
+      case 'parameter': return parameters.parameterValue(value.name, signal);
     }
   };
-  const fromDocument = (document: () => Promise<KeysDocument>) =>
+  const fromDocument = (document: (signal: AbortSignal) => Promise<KeysDocument>) =>
     new KeysDocumentVerifier({ document, keyValue }, config.apiKeyCacheTtlMs, onRefreshError);
-  const parsed = (read: () => Promise<string>) => async () => parseKeysDocument(await read());
+  const parsed = (read: (signal: AbortSignal) => Promise<string>) => async (signal: AbortSignal) => parseKeysDocument(await read(signal));
   switch (source.kind) {
     case 'env': return single(staticKey(source.value));
-    case 'secret': return single(secretsManagerKey(clients.secrets(), source.secretId, source.field));
-    case 'parameter': return single(ssmParameterKey(clients.ssm(), source.name));
-    case 'keys-file': return fromDocument(parsed(() => readFile(source.path, 'utf8')));
-    case 'keys-secret': return fromDocument(parsed(() => secretString(clients.secrets(), source.secretId)));
-    case 'keys-parameter': return fromDocument(parsed(ssmParameterKey(clients.ssm(), source.name)));
+    case 'secret': return single(secretsManagerKey(secrets, source.secretId, source.field));
+    case 'parameter': return single((signal) => parameters.parameterValue(source.name, signal));
+    case 'keys-file': return fromDocument(parsed((signal) => readFile(source.path, { encoding: 'utf8', signal })));
+    case 'keys-secret': return fromDocument(parsed((signal) => secrets.secretString(source.secretId, signal)));
+    case 'keys-parameter': return fromDocument(parsed((signal) => parameters.parameterValue(source.name, signal)));
     case 'keys-inline': return fromDocument(async () => source.document);
   }
-}
-
-/** Secrets Manager and SSM clients, each made on first use (a document of inline keys needs neither). */
-function lazyClients(settings: ClientSettings) {
-  let secrets: SecretsManagerClient | undefined;
-  let ssm: SSMClient | undefined;
-  return {
-    secrets: () => (secrets ??= new SecretsManagerClient(settings)),
-    ssm: () => (ssm ??= new SSMClient(settings)),
-  };
 }

@@ -13,10 +13,10 @@ interface ResolvedKey {
 
 /** What the verifier reads: the document, and each key's value wherever the document says it is. */
 export interface KeysDocumentSources {
-  /** The current document, parsed and validated (a KeysDocumentError when it is not valid). */
-  readonly document: () => Promise<KeysDocument>;
+  /** The current document, parsed and validated (a KeysDocumentError when it is not valid); the read ends when `signal` fires. */
+  readonly document: (signal: AbortSignal) => Promise<KeysDocument>;
   /** The value of one key. */
-  readonly keyValue: (source: KeyValueSource) => Promise<string>;
+  readonly keyValue: (source: KeyValueSource, signal: AbortSignal) => Promise<string>;
 }
 
 /**
@@ -38,13 +38,13 @@ export class KeysDocumentVerifier implements ApiKeyVerifier {
     private readonly onRefreshError: (err: unknown) => void,
     now?: () => number,
   ) {
-    this.keys = new TtlCache(() => this.refresh(), ttlMs, false, now);
+    this.keys = new TtlCache((signal) => this.refresh(signal), ttlMs, false, now);
   }
 
-  async verify(presented: string): Promise<Caller | undefined> {
+  async verify(presented: string, signal?: AbortSignal): Promise<Caller | undefined> {
     let keys: readonly ResolvedKey[];
     try {
-      keys = await this.keys.get();
+      keys = await this.keys.get(signal);
     } catch (err) {
       throw apiKeyUnavailable(err);
     }
@@ -56,9 +56,9 @@ export class KeysDocumentVerifier implements ApiKeyVerifier {
     return match;
   }
 
-  private async refresh(): Promise<readonly ResolvedKey[]> {
+  private async refresh(signal: AbortSignal): Promise<readonly ResolvedKey[]> {
     try {
-      this.lastGood = await this.resolve();
+      this.lastGood = await this.resolve(signal);
       return this.lastGood;
     } catch (err) {
       this.onRefreshError(err);
@@ -67,10 +67,10 @@ export class KeysDocumentVerifier implements ApiKeyVerifier {
     }
   }
 
-  private async resolve(): Promise<readonly ResolvedKey[]> {
-    const enabled = (await this.sources.document()).keys.filter((entry) => !entry.disabled);
+  private async resolve(signal: AbortSignal): Promise<readonly ResolvedKey[]> {
+    const enabled = (await this.sources.document(signal)).keys.filter((entry) => !entry.disabled);
     const resolved = await Promise.all(enabled.map(async (entry) => ({
-      digest: keyDigest(await this.keyValue(entry)),
+      digest: keyDigest(await this.keyValue(entry, signal)),
       caller: callerOf(entry),
     })));
     const seen = new Map<string, string>();
@@ -82,9 +82,9 @@ export class KeysDocumentVerifier implements ApiKeyVerifier {
     return resolved;
   }
 
-  private async keyValue(entry: KeyEntry): Promise<string> {
+  private async keyValue(entry: KeyEntry, signal: AbortSignal): Promise<string> {
     try {
-      return await this.sources.keyValue(entry.value);
+      return await this.sources.keyValue(entry.value, signal);
     } catch (err) {
       throw new KeysDocumentError(`key "${entry.name}": its value could not be read (${(err as Error)?.name}: ${(err as Error)?.message})`);
     }

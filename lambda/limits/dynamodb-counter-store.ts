@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { ClientSettings } from '../create-deps';
 import { CounterStore } from './counter-store';
 
 /**
@@ -37,4 +38,9 @@ export class DynamoDbCounterStore implements CounterStore {
     }));
     return Number(out.Attributes?.value?.N ?? 0);
   }
+}
+
+/** The store of LIMITS_TABLE_NAME with its own client (create-deps loads this module only when the table is set). */
+export function dynamoDbCounterStore(settings: ClientSettings, tableName: string): DynamoDbCounterStore {
+  return new DynamoDbCounterStore(new DynamoDBClient(settings), tableName);
 }

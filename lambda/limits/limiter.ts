@@ -1,5 +1,6 @@
 import { KeyLimits } from '../auth/caller';
 import { OpenAIError } from '../errors';
+import { untilAborted } from '../until-aborted';
 import { ConcurrencySlots } from './concurrency-slots';
 import { CounterStore } from './counter-store';
 import { expiry, minuteWindow, monthWindow, Window } from './windows';
@@ -95,7 +96,12 @@ export class Limiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async admit(name: string, limits: KeyLimits): Promise<Admission> {
+  /**
+   * The verdict on one request of key `name`. The request waits for the shared counters (a lease, a token total, a
+   * concurrency slot, each updated once for all the requests that need it) only until `signal` fires: it then fails
+   * with the signal's reason (the request's 504, or its client gone), and a slot taken after that is given back.
+   */
+  async admit(name: string, limits: KeyLimits, signal?: AbortSignal): Promise<Admission> {
     const now = this.now();
     const state = this.keys.get(name) ?? {};
     this.keys.set(name, state);
@@ -108,10 +114,10 @@ export class Limiter {
       settle: (tokens) => this.settle(name, limits, tokens, slots),
     });
 
-    const [monthUsed, minuteTokensUsed] = await Promise.all([
+    const [monthUsed, minuteTokensUsed] = await untilAborted(Promise.all([
       limits.tokensPerMonth ? this.tokensUsed(state.monthTokens = this.tokenCount(state.monthTokens, `${name}#tokens-month`, month, limits.tokensPerMonth)) : 0,
       limits.tokensPerMinute ? this.tokensUsed(state.minuteTokens = this.tokenCount(state.minuteTokens, `${name}#tokens-minute`, minute, limits.tokensPerMinute)) : 0,
-    ]);
+    ]), signal);
     if (limits.tokensPerMinute) {
       Object.assign(headers, rateHeaders('tokens', limits.tokensPerMinute, limits.tokensPerMinute - minuteTokensUsed, minute.end - now));
     }
@@ -133,7 +139,7 @@ export class Limiter {
       return admission(rateLimited(`tokens per minute (TPM): limit ${limits.tokensPerMinute}, used ${minuteTokensUsed}`, minute.end - now));
     }
     if (lease) {
-      const taken = await this.takeRequest(lease, limits.requestsPerMinute!);
+      const taken = await untilAborted(this.takeRequest(lease, limits.requestsPerMinute!), signal);
       requestHeaders();
       if (!taken) return admission(rateLimited(`requests per minute (RPM): limit ${limits.requestsPerMinute}`, minute.end - now));
     }
@@ -141,7 +147,12 @@ export class Limiter {
     const slots = state.slots = state.slots?.max === limits.maxConcurrentRequests
       ? state.slots
       : new ConcurrencySlots(name, limits.maxConcurrentRequests, this.store, this.onStoreError, this.now);
-    if (!(await slots.take())) {
+    const taking = slots.take();
+    const taken = await untilAborted(taking, signal).catch((err: unknown) => {
+      void taking.then((slot) => { if (slot) slots.give(); });
+      throw err;
+    });
+    if (!taken) {
       return admission(new OpenAIError(429,
         `Too many concurrent requests: this key allows ${limits.maxConcurrentRequests} at once. Please retry when one has finished.`,
         { code: 'rate_limit_exceeded', retryAfterSeconds: 1 }));

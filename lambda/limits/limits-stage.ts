@@ -21,7 +21,7 @@ export function registerLimits(api: FastifyInstance, limiter: Limiter): void {
   api.addHook('onRequest', async (request, reply) => {
     const limits = request.caller.limits;
     if (!limits) return;
-    const admission = await limiter.admit(request.caller.name, limits);
+    const admission = await limiter.admit(request.caller.name, limits, request.upstreamSignal);
     void reply.headers(admission.headers);
     request.admission = admission;
     if (admission.refusal) throw admission.refusal;

@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { AttributeValue, DeleteItemCommand, DynamoDBClient, GetItemCommand, GetItemCommandOutput, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { ClientSettings } from '../create-deps';
 import { OpenAIError } from '../errors';
 import { ResponseStore, StoredResponse } from './response-store';
 
@@ -23,7 +24,7 @@ export class DynamoDbResponseStore implements ResponseStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async put(owner: string, stored: StoredResponse): Promise<void> {
+  async put(owner: string, stored: StoredResponse, signal?: AbortSignal): Promise<void> {
     const id = stored.response.id;
     const body = gzipSync(JSON.stringify(stored));
     const parts = Math.ceil(body.length / PART_BYTES);
@@ -35,32 +36,32 @@ export class DynamoDbResponseStore implements ResponseStore {
     await Promise.all(Array.from({ length: parts - 1 }, (_, i) => this.send(new PutItemCommand({
       TableName: this.tableName,
       Item: { pk: { S: partKey(id, i + 1) }, body: chunk(i + 1), expiresAt },
-    }))));
+    }), signal)));
     await this.send(new PutItemCommand({
       TableName: this.tableName,
       Item: { pk: { S: headKey(id) }, owner: { S: owner }, parts: { N: String(parts) }, body: chunk(0), expiresAt },
-    }));
+    }), signal);
   }
 
-  async get(owner: string, id: string): Promise<StoredResponse | undefined> {
-    const head = await this.head(owner, id);
+  async get(owner: string, id: string, signal?: AbortSignal): Promise<StoredResponse | undefined> {
+    const head = await this.head(owner, id, signal);
     if (!head) return undefined;
     const parts = Number(head.parts.N);
     const rest = await Promise.all(Array.from({ length: parts - 1 }, async (_, i) => {
       const key = { pk: { S: partKey(id, i + 1) } };
-      const out = await this.send<GetItemCommandOutput>(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      const out = await this.send<GetItemCommandOutput>(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }), signal);
       if (!out.Item?.body?.B) throw new Error(`stored response ${id} lacks part ${i + 1}`);
       return out.Item.body.B;
     }));
     return JSON.parse(gunzipSync(Buffer.concat([head.body.B!, ...rest])).toString('utf8')) as StoredResponse;
   }
 
-  async delete(owner: string, id: string): Promise<boolean> {
-    const head = await this.head(owner, id);
+  async delete(owner: string, id: string, signal?: AbortSignal): Promise<boolean> {
+    const head = await this.head(owner, id, signal);
     if (!head) return false;
-    await this.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: headKey(id) } } }));
+    await this.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: headKey(id) } } }), signal);
     await Promise.all(Array.from({ length: Number(head.parts.N) - 1 }, (_, i) =>
-      this.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: partKey(id, i + 1) } } }))));
+      this.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: partKey(id, i + 1) } } }), signal)));
     return true;
   }
 
@@ -69,18 +70,18 @@ export class DynamoDbResponseStore implements ResponseStore {
    * DynamoDB error as its cause in the log), so that, say, a missing table is not taken for Bedrock's
    * ResourceNotFoundException and answered as an unknown model.
    */
-  private async send<T = unknown>(command: PutItemCommand | GetItemCommand | DeleteItemCommand): Promise<T> {
+  private async send<T = unknown>(command: PutItemCommand | GetItemCommand | DeleteItemCommand, abortSignal?: AbortSignal): Promise<T> {
     try {
-      return await (this.client.send(command as never) as Promise<T>);
+      return await (this.client.send(command as never, { abortSignal }) as Promise<T>);
     } catch (err) {
       throw new Error(`response store: ${operationOf(command)} on ${this.tableName} failed`, { cause: err });
     }
   }
 
   /** The head item of the owner's response, unless it is missing, another key's or past its TTL (not yet swept). */
-  private async head(owner: string, id: string): Promise<Record<string, AttributeValue> | undefined> {
+  private async head(owner: string, id: string, signal?: AbortSignal): Promise<Record<string, AttributeValue> | undefined> {
     const key = { pk: { S: headKey(id) } };
-    const out = await this.send<GetItemCommandOutput>(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const out = await this.send<GetItemCommandOutput>(new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }), signal);
     const item = out.Item;
     if (!item || item.owner?.S !== owner) return undefined;
     if (Number(item.expiresAt?.N) <= Math.floor(this.now() / 1000)) return undefined;
@@ -92,6 +93,11 @@ export class DynamoDbResponseStore implements ResponseStore {
 function operationOf(command: PutItemCommand | GetItemCommand | DeleteItemCommand): string {
   if (command instanceof PutItemCommand) return 'PutItem';
   return command instanceof GetItemCommand ? 'GetItem' : 'DeleteItem';
+}
+
+/** The store of RESPONSES_TABLE_NAME with its own client (create-deps loads this module only when the table is set). */
+export function dynamoDbResponseStore(settings: ClientSettings, tableName: string, ttlSeconds: number): DynamoDbResponseStore {
+  return new DynamoDbResponseStore(new DynamoDBClient(settings), tableName, ttlSeconds);
 }
 
 const headKey = (id: string) => `response#${id}`;

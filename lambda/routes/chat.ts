@@ -29,6 +29,6 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
     const events = await bedrock.stream(input);
     const mapper = new ChunkMapper(meta, body.stream_options?.include_usage ?? false);
     const onError = (err: unknown) => request.log.error({ error: { name: (err as Error)?.name } }, 'stream failed');
-    return sendSse(reply, sseEvents(events, chatEncoder(mapper), request.clientGone, onError));
+    return sendSse(reply, sseEvents(events, chatEncoder(mapper), request, onError));
   });
 }

@@ -78,7 +78,7 @@ export async function embeddingsRoutes(app: FastifyInstance, opts: RouteOptions)
     const model = embeddingModelFor(modelId);
     if (!model) {
       // Unknown to Bedrock (404) or known but unsupported (400); with the list unreadable, only the latter can be said.
-      const listed = await deps.catalog.find(modelId).then((found) => found !== undefined, () => true);
+      const listed = await deps.catalog.find(modelId, request.upstreamSignal).then((found) => found !== undefined, () => true);
       if (!listed) throw OpenAIError.modelNotFound(body.model);
       throw OpenAIError.invalidRequest(`The model \`${body.model}\` is not an embedding model the gateway supports (${SUPPORTED_EMBEDDING_MODELS}).`, 'model');
     }
@@ -89,7 +89,7 @@ export async function embeddingsRoutes(app: FastifyInstance, opts: RouteOptions)
     const calls = model.calls(texts, dimensions, { inputType: body.input_type });
     const invokedId = bedrockModelId(request, modelId);
     const answers = await mapLimited(calls, CONCURRENCY, async (call) => {
-      const result = await invokeJson(deps.runtime, invokedId, call.body, request.clientGone);
+      const result = await invokeJson(deps.runtime, invokedId, call.body, request.upstreamSignal);
       const parsed = call.parse(result.body);
       return { vectors: parsed.vectors, tokens: parsed.inputTokens ?? result.inputTokens ?? 0 };
     });

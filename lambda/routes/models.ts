@@ -29,12 +29,12 @@ export async function modelsRoutes(app: FastifyInstance, opts: RouteOptions): Pr
     schema: { response: { 200: { type: 'object', properties: { object: { type: 'string' }, data: { type: 'array', items: modelSchema } } } } },
   }, async (request) => ({
     object: 'list',
-    data: (await catalog.list()).filter((m) => mayUseModel(request.caller, m.id)).map(toOpenAIModel),
+    data: (await catalog.list(request.upstreamSignal)).filter((m) => mayUseModel(request.caller, m.id)).map(toOpenAIModel),
   }));
 
   app.get<{ Params: { '*': string } }>('/models/*', { schema: { response: { 200: modelSchema } } }, async (request) => {
     const id = request.params['*'];
-    const model = await catalog.find(id);
+    const model = await catalog.find(id, request.upstreamSignal);
     if (!model || model.requiresProfile || !mayUseModel(request.caller, id)) throw OpenAIError.modelNotFound(id);
     return toOpenAIModel(model);
   });

@@ -30,14 +30,14 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
   const defaults = { defaultMaxTokens: opts.config.defaultMaxTokens, promptCachingByDefault: opts.config.enablePromptCaching };
 
   /** The items a `previous_response_id` continues from: that response's input and output. */
-  async function previousItems(id: string | null | undefined, owner: string): Promise<InputItem[]> {
+  async function previousItems(id: string | null | undefined, owner: string, signal: AbortSignal): Promise<InputItem[]> {
     if (!id) return [];
     if (!store) {
       throw OpenAIError.invalidRequest(
         'previous_response_id is not available: this gateway keeps no responses (RESPONSES_STORE=none). Send the whole conversation in input instead.',
         'previous_response_id', 'previous_response_not_supported');
     }
-    const previous = await store.get(owner, id);
+    const previous = await store.get(owner, id, signal);
     if (!previous) throw notFound(id, 'previous_response_id');
     return [...previous.input, ...previous.response.output];
   }
@@ -46,7 +46,7 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
     const body = request.body as ResponsesRequest;
     const { modelId, model } = await textModel(request, body.model, body.stream ?? false, opts.config, catalog);
     const owner = request.caller.name;
-    const previous = await previousItems(body.previous_response_id, owner);
+    const previous = await previousItems(body.previous_response_id, owner, request.upstreamSignal);
     const added = inputItems(body.input);
     const placed: PlacedItem[] = [
       ...previous.map((item) => ({ item, param: 'previous_response_id' })),
@@ -58,7 +58,7 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
     const { input, structured } = assembleConverseInput(conversation, toGenerationSettings(body), ctx);
     const meta: ResponseMeta = { id: newId('resp'), createdAt: Math.floor(Date.now() / 1000), model: modelId, request: body, structured };
     const keep = async (response: ResponseObject) => {
-      if (store && body.store !== false) await store.put(owner, { response, input: [...previous, ...added] });
+      if (store && body.store !== false) await store.put(owner, { response, input: [...previous, ...added] }, request.upstreamSignal);
     };
     const bedrock = new ConverseCall(runtime, request, modelId, opts.config.streamIdleTimeoutMs);
 
@@ -71,7 +71,7 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
     const bedrockEvents = await bedrock.stream(input);
     const mapper = new ResponseEventMapper(meta);
     const onError = (err: unknown) => request.log.error({ error: { name: (err as Error)?.name } }, 'stream failed');
-    const events = sseEvents(bedrockEvents, responseEncoder(mapper, keep), request.clientGone, onError);
+    const events = sseEvents(bedrockEvents, responseEncoder(mapper, keep), request, onError);
     return sendSse(reply, (async function* () {
       yield* mapper.start().map(sseEvent);
       yield* events;
@@ -80,14 +80,14 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
 
   app.get('/responses/:id', { schema: { params: idParams } }, async (request) => {
     const { id } = request.params as { id: string };
-    const stored = await store?.get(request.caller.name, id);
+    const stored = await store?.get(request.caller.name, id, request.upstreamSignal);
     if (!stored) throw notFound(id);
     return stored.response;
   });
 
   app.delete('/responses/:id', { schema: { params: idParams } }, async (request) => {
     const { id } = request.params as { id: string };
-    if (!(await store?.delete(request.caller.name, id))) throw notFound(id);
+    if (!(await store?.delete(request.caller.name, id, request.upstreamSignal))) throw notFound(id);
     return { id, object: 'response', deleted: true };
   });
 }

@@ -197,8 +197,10 @@ describe.skipIf(!motoAvailable)('the proxy as the construct deploys it', () => {
     await new SSMClient(moto.clientConfig).send(new PutParameterCommand({ Name: '/gateway/keys/ops', Value: 'sk-ops', Type: 'SecureString' }));
     const tables = await createTables(moto, ofType('AWS::DynamoDB::Table'));
     const environment = resolveEnvironment(fn.Properties.Environment.Variables, { [secretId]: created.ARN!, ...tables });
-    expect(Object.keys(environment).sort()).toEqual(
-      ['API_KEYS_DOCUMENT', 'DEFAULT_EMBEDDING_MODEL', 'DEFAULT_MODEL', 'GATEWAY_NAME', 'LIMITS_TABLE_NAME', 'RESPONSES_TABLE_NAME']);
+    expect(Object.keys(environment).sort()).toEqual([
+      'API_KEYS_DOCUMENT', 'DEFAULT_EMBEDDING_MODEL', 'DEFAULT_MODEL', 'GATEWAY_NAME', 'LIMITS_TABLE_NAME', 'REQUEST_TIMEOUT_SECONDS',
+      'RESPONSES_TABLE_NAME',
+    ]);
     // Three requests must fall in one UTC minute, the limit's window.
     const second = new Date().getUTCSeconds();
     if (second > 50) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));

@@ -1,8 +1,8 @@
-import { Aws, CfnParameter, Token } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Duration, Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, test } from 'vitest';
 import { newStack, useSynthChecks } from './support';
-import { BedrockAccessGateway, GatewayCompute, GatewayDefaults } from '../../src';
+import { BedrockAccessGateway, GatewayCompute, GatewayDefaults, GatewayFrontDoor } from '../../src';
 
 describe('BedrockAccessGateway settings handed to the proxy', () => {
   const synthClean = useSynthChecks();
@@ -24,6 +24,8 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
           DEFAULT_MODEL: 'amazon.nova-pro-v1:0',
           DEFAULT_EMBEDDING_MODEL: 'amazon.titan-embed-text-v2:0',
           LOG_LEVEL: 'warn',
+          // The load balancer's idle timeout, 600 s by default.
+          REQUEST_TIMEOUT_SECONDS: '600',
         },
       },
     });
@@ -45,12 +47,13 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
     });
   });
 
-  test('the Fargate proxy gets the same settings plus PORT', () => {
+  test('the Fargate proxy gets the same settings plus PORT, and the idle timeout as REQUEST_TIMEOUT_SECONDS', () => {
     // GIVEN
     const stack = newStack();
     // WHEN
     new BedrockAccessGateway(stack, 'Gateway', {
       compute: GatewayCompute.fargate(),
+      idleTimeout: Duration.seconds(120),
       defaultModel: 'amazon.nova-pro-v1:0',
       environment: { LOG_LEVEL: 'warn' },
     });
@@ -58,6 +61,7 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
     synthClean(stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({
         Environment: [
+          { Name: 'REQUEST_TIMEOUT_SECONDS', Value: '120' },
           { Name: 'LOG_LEVEL', Value: 'warn' },
           { Name: 'API_KEY_SECRET_ARN', Value: Match.anyValue() },
           { Name: 'RESPONSES_TABLE_NAME', Value: { Ref: Match.stringLikeRegexp('^GatewayTablesResponses') } },
@@ -68,6 +72,17 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
         ],
       })],
     });
+  });
+
+  test('behind API Gateway no function gets REQUEST_TIMEOUT_SECONDS: API Gateway waits as long as the function runs', () => {
+    // GIVEN
+    const stack = newStack();
+    // WHEN
+    new BedrockAccessGateway(stack, 'Gateway', { frontDoor: GatewayFrontDoor.apiGateway() });
+    // THEN
+    const functions = Object.values(synthClean(stack).findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) expect(fn.Properties.Environment?.Variables?.REQUEST_TIMEOUT_SECONDS).toBeUndefined();
   });
 
   test.each([

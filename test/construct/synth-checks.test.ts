@@ -44,8 +44,8 @@ describe('BedrockAccessGateway synth-time checks', () => {
       + '(us.…, global.…) or an ARN there gets no matching permission; received 1 token entry; list profile ids and ARNs literally '
       + '[ack: cdk-bedrock-access-gateway:allowedModelsToken]'],
     ['a Lambda timeout above the idle timeout', () => ({ idleTimeout: Duration.seconds(60), compute: GatewayCompute.lambda({ timeout: Duration.minutes(5) }) }),
-      'compute: GatewayCompute.lambda({ timeout }) is longer than idleTimeout, which ends a request first (the client gets a 504 while the function '
-      + 'keeps running); received timeout 300 seconds with idleTimeout 60 seconds; lower the timeout or raise idleTimeout '
+      'compute: GatewayCompute.lambda({ timeout }) is longer than idleTimeout, which ends a request first (the proxy ends a request with a 504 a '
+      + 'second before it, so the longer timeout is never used); received timeout 300 seconds with idleTimeout 60 seconds; lower the timeout or raise idleTimeout '
       + '[ack: cdk-bedrock-access-gateway:lambdaTimeoutAboveIdleTimeout]'],
   ])('%s synthesizes with a warning naming the prop and the fix', (_, props, message) => {
     // GIVEN

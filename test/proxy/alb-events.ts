@@ -1,4 +1,5 @@
 import type { ALBEvent, ALBResult } from 'aws-lambda';
+import { lambdaContext } from '../support/lambda-context';
 
 /** One HTTP request to turn into an ALB event. */
 export interface AlbRequest {
@@ -55,7 +56,7 @@ export function albFetch(handler: (event: ALBEvent, context: any) => Promise<ALB
     request.headers.forEach((v, k) => { headers[k] = v; });
     const body = request.method === 'GET' ? undefined : await request.text();
     const event = albEvent({ method: request.method, path: url.pathname, headers, body, query: Object.fromEntries(url.searchParams) }, multiValue);
-    const result = await handler(event, { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', functionName: 'gateway' });
+    const result = await handler(event, lambdaContext());
     seen.push(result);
     const responseHeaders = new Headers();
     for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) for (const one of v) responseHeaders.append(k, String(one));

@@ -18,7 +18,7 @@ const INVOKE = `
 const { handler } = require(process.argv[1]);
 let input = '';
 process.stdin.on('data', (d) => { input += d; }).on('end', async () => {
-  const result = await handler(JSON.parse(input), { awsRequestId: 'bundle-test' });
+  const result = await handler(JSON.parse(input), { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 60_000 });
   process.stdout.write('\\n' + JSON.stringify(result) + '\\n');
   process.exit(0);
 });`;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { albEvent, albFetch, AlbRequest } from './alb-events';
 import { bundleProxyEntry } from '../../scripts/bundle-proxy';
 import { BedrockEmulator } from '../emulator/bedrock-emulator';
+import { lambdaContext } from '../support/lambda-context';
 
 const KEY = 'sk-lambda-test';
 
@@ -19,7 +20,8 @@ describe('Lambda entry point (ALB events)', () => {
   beforeAll(async () => {
     emulator = await BedrockEmulator.start();
     // The deployed function is configured only by environment; the SDK picks the emulator up from AWS_ENDPOINT_URL_*.
-    Object.assign(process.env, { ...emulator.environment, API_KEY: KEY, LOG_LEVEL: 'silent' });
+    // The load balancer in front waits 3 s (its idle timeout).
+    Object.assign(process.env, { ...emulator.environment, API_KEY: KEY, LOG_LEVEL: 'silent', REQUEST_TIMEOUT_SECONDS: '3' });
     ({ handler } = await import('../../lambda/lambda'));
   });
   afterAll(async () => {
@@ -32,7 +34,7 @@ describe('Lambda entry point (ALB events)', () => {
     new OpenAI({ baseURL: 'http://gateway.example/api/v1', apiKey, maxRetries: 0, fetch: albFetch(handler, multiValue, seen) });
 
   test('GET /health answers without a key', async () => {
-    const result = await handler(albEvent({ method: 'GET', path: '/health' }), {} as never);
+    const result = await handler(albEvent({ method: 'GET', path: '/health' }), lambdaContext());
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body!)).toEqual({ status: 'ok' });
   });
@@ -72,7 +74,7 @@ describe('Lambda entry point (ALB events)', () => {
       method: 'POST', path: '/api/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: '{"model":"\\ud800","messages":[{"role":"user","content":"x"}]}',
     }, 400, 'invalid_value'],
   ])('what the router and the limits refuse reaches ALB in OpenAI\'s shape: %s', async (_name, request, status, code) => {
-    const result = await handler(albEvent({ ...request, headers: { authorization: `Bearer ${KEY}`, ...request.headers } }), {} as never);
+    const result = await handler(albEvent({ ...request, headers: { authorization: `Bearer ${KEY}`, ...request.headers } }), lambdaContext());
     expect(result.statusCode).toBe(status);
     expect(JSON.parse(result.body!).error).toMatchObject({ code, type: 'invalid_request_error' });
   });
@@ -83,6 +85,57 @@ describe('Lambda entry point (ALB events)', () => {
     const err = await sdk(true, [], 'sk-wrong').models.list().catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(err.code).toBe('invalid_api_key');
+  });
+
+  describe('when the function has little time left', () => {
+    const chat = (stream: boolean) => albEvent({
+      method: 'POST',
+      path: '/api/v1/chat/completions',
+      headers: { 'authorization': `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'amazon.nova-lite-v1:0', stream, messages: [{ role: 'user', content: 'Hi' }] }),
+    });
+    const partial = [
+      { event: { messageStart: { role: 'assistant' } } }, { event: { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'Partial' } } } },
+    ];
+    const timeout = {
+      message: 'The upstream call did not finish within the 0.5 s the request had left, and was ended. Please retry, or ask for a shorter answer.',
+      type: 'server_error',
+      param: null,
+      code: 'timeout',
+    };
+
+    test('a Bedrock call that outlasts it is ended, and the client gets a 504 before the timeout', async () => {
+      emulator.onConverse(() => ({ delayMs: 20_000, output: {} }));
+      const began = Date.now();
+      const result = await handler(chat(false), lambdaContext(1500));
+      expect(Date.now() - began).toBeLessThan(1500);
+      expect(result.statusCode).toBe(504);
+      expect(JSON.parse(result.body!)).toEqual({ error: timeout });
+      await expect.poll(() => emulator.callsTo('Converse')[0].closedByClient).toBe(true);
+      emulator.reset();
+      expect((await handler(chat(false), lambdaContext())).statusCode).toBe(200);
+    });
+
+    test('the load balancer\'s idle timeout bounds a request when it comes first', async () => {
+      emulator.onConverse(() => ({ delayMs: 20_000, output: {} }));
+      const result = await handler(chat(false), lambdaContext());
+      expect(result.statusCode).toBe(504);
+      expect(JSON.parse(result.body!).error.message).toBe(
+        'The upstream call did not finish within the 2.0 s the request had left, and was ended. Please retry, or ask for a shorter answer.');
+      await expect.poll(() => emulator.callsTo('Converse')[0].closedByClient).toBe(true);
+    });
+
+    test('a stream that outlasts it ends with a timeout error event, and the Bedrock stream is ended', async () => {
+      emulator.onConverseStream(() => [...partial, { delayMs: 20_000 }]);
+      const result = await handler(chat(true), lambdaContext(1500));
+      expect(result.statusCode).toBe(200);
+      const events = result.body!.split('\n\n').filter(Boolean).map((e) => JSON.parse(e.replace(/^data: /, '')));
+      expect(events.at(-2).choices[0].delta.content).toBe('Partial');
+      expect(events.at(-1)).toEqual({ error: timeout });
+      await expect.poll(() => emulator.callsTo('ConverseStream')[0].closedByClient).toBe(true);
+      emulator.reset();
+      expect((await handler(chat(true), lambdaContext())).body).toMatch(/data: \[DONE\]\n\n$/);
+    });
   });
 });
 

@@ -132,6 +132,28 @@ describe('Limiter', () => {
     expect((await b.admit('k', limits)).refusal).toBeUndefined();
   });
 
+  test('a request stops waiting for the shared counters when its signal fires; a slot taken after that is given back', async () => {
+    clock.now = T0;
+    const memory = new MemoryCounterStore(() => clock.now);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const slow: CounterStore = {
+      addUpTo: async (...args) => { await gate; return memory.addUpTo(...args); },
+      add: (...args) => memory.add(...args),
+    };
+    const { a, b } = instances(slow);
+    const limits = { maxConcurrentRequests: 1 };
+    const deadline = new AbortController();
+    const waiting = a.admit('k', limits, deadline.signal);
+    const timeout = new Error('the request had no time left');
+    deadline.abort(timeout);
+    await expect(waiting).rejects.toBe(timeout);
+    // The slot update finishes later: the slot goes back, so another instance can take it.
+    release();
+    await sleep(10);
+    expect((await b.admit('k', limits)).refusal).toBeUndefined();
+  });
+
   test('when the store fails, requests are let through and the failure is reported', async () => {
     clock.now = T0;
     const failing: CounterStore = {

@@ -17,7 +17,8 @@ describe('streaming Lambda entry point (API Gateway REST, response streaming)', 
   beforeAll(async () => {
     emulator = await BedrockEmulator.start();
     // The deployed function is configured only by environment; the SDK picks the emulator up from AWS_ENDPOINT_URL_*.
-    Object.assign(process.env, { ...emulator.environment, API_KEY: KEY, LOG_LEVEL: 'silent' });
+    // REQUEST_TIMEOUT_SECONDS (a load balancer's idle timeout) does not apply behind API Gateway.
+    Object.assign(process.env, { ...emulator.environment, API_KEY: KEY, LOG_LEVEL: 'silent', REQUEST_TIMEOUT_SECONDS: '1' });
     installLambdaStreamingRuntime();
     const { handler } = await import('../../lambda/streaming');
     gateway = await startLocalApiGateway(handler);
@@ -122,5 +123,38 @@ describe('streaming Lambda entry point (API Gateway REST, response streaming)', 
     const [call] = emulator.callsTo('ConverseStream');
     await expect.poll(() => call.closedByClient, { timeout: 3000 }).toBe(true);
     await expect(gateway.invocations.at(-1)!.done).resolves.toBeUndefined();
+  });
+
+  test('a stream may outlast REQUEST_TIMEOUT_SECONDS, which is a load balancer\'s', async () => {
+    emulator.onConverseStream(() => slowWords(3, 600));
+    let text = '';
+    const stream = await sdk().chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Talk' }], stream: true });
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('word0 word1 word2 ');
+  });
+
+  test('a stream still running a second before the function\'s timeout ends with a timeout error event, and the Bedrock stream is ended', async () => {
+    const { handler } = await import('../../lambda/streaming');
+    const hurried = await startLocalApiGateway(handler, 'prod', 1500);
+    try {
+      emulator.onConverseStream(() => slowWords(3, 20_000));
+      let text = '';
+      const stream = await new OpenAI({ baseURL: `${hurried.stageUrl}/api/v1`, apiKey: KEY, maxRetries: 0 })
+        .chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Talk' }], stream: true });
+      const error = await (async () => {
+        for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      })().catch((err: unknown) => err as InstanceType<typeof OpenAI.APIError>);
+      expect(text).toBe('word0 ');
+      expect(error?.error).toEqual({
+        message: 'The upstream call did not finish within the 0.5 s the request had left, and was ended. Please retry, or ask for a shorter answer.',
+        type: 'server_error',
+        param: null,
+        code: 'timeout',
+      });
+      await expect.poll(() => emulator.callsTo('ConverseStream')[0].closedByClient).toBe(true);
+      await expect(hurried.invocations[0].done).resolves.toBeUndefined();
+    } finally {
+      await hurried.stop();
+    }
   });
 });

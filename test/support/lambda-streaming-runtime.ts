@@ -1,5 +1,6 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import type { Context } from 'aws-lambda';
+import { lambdaContext } from './lambda-context';
 
 /** Content type the runtime gives a response stream carrying an HTTP prelude (what `HttpResponseStream.from` sets). */
 export const HTTP_INTEGRATION_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
@@ -89,16 +90,15 @@ export interface StreamedInvocation {
   disconnect(): void;
 }
 
-/** Invokes a handler wrapped in `awslambda.streamifyResponse` the way the runtime does. */
-export function invokeStreaming(handler: unknown, event: unknown): StreamedInvocation {
+/** Invokes a handler wrapped in `awslambda.streamifyResponse` the way the runtime does, with `remainingMs` before its timeout. */
+export function invokeStreaming(handler: unknown, event: unknown, remainingMs?: number): StreamedInvocation {
   if (typeof handler !== 'function' || !(STREAMING in handler)) throw new Error('the handler is not wrapped in awslambda.streamifyResponse');
   const wire = new PassThrough();
   const responseStream = new RuntimeResponseStream(wire);
-  const context = { awsRequestId: 'local', callbackWaitsForEmptyEventLoop: false } as Context;
   return {
     wire,
     contentType: () => responseStream.contentType,
     disconnect: () => { responseStream.destroy(new Error('connection to the runtime API reset')); },
-    done: Promise.resolve((handler as unknown as StreamingHandler)(event, responseStream, context)),
+    done: Promise.resolve((handler as unknown as StreamingHandler)(event, responseStream, lambdaContext(remainingMs))),
   };
 }

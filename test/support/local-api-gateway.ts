@@ -21,11 +21,12 @@ export interface LocalApiGateway {
  * event (path without the stage, headers and query strings in both forms, the body as text or base64); the function's
  * streamed bytes are read as Lambda sends them (JSON prelude, eight NUL bytes, body): the prelude becomes the status
  * and headers, the body is forwarded chunk by chunk. A client that disconnects breaks the connection to the function.
+ * Each invocation starts with `remainingMs` before the function's timeout (the runtime's default context otherwise).
  */
-export async function startLocalApiGateway(handler: unknown, stage = 'prod'): Promise<LocalApiGateway> {
+export async function startLocalApiGateway(handler: unknown, stage = 'prod', remainingMs?: number): Promise<LocalApiGateway> {
   const invocations: StreamedInvocation[] = [];
   const server = createServer((req, res) => {
-    void serve(handler, stage, req, res, invocations).catch(() => res.destroy());
+    void serve(handler, { stage, remainingMs }, req, res, invocations).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -36,7 +37,15 @@ export async function startLocalApiGateway(handler: unknown, stage = 'prod'): Pr
   };
 }
 
-async function serve(handler: unknown, stage: string, req: IncomingMessage, res: ServerResponse, invocations: StreamedInvocation[]): Promise<void> {
+/** Where and how the stand-in invokes the function. */
+interface Integration {
+  readonly stage: string;
+  readonly remainingMs?: number;
+}
+
+async function serve(
+  handler: unknown, { stage, remainingMs }: Integration, req: IncomingMessage, res: ServerResponse, invocations: StreamedInvocation[],
+): Promise<void> {
   const url = new URL(req.url!, 'http://localhost');
   if (!url.pathname.startsWith(`/${stage}/`)) {
     res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Missing Authentication Token' }));
@@ -44,7 +53,7 @@ async function serve(handler: unknown, stage: string, req: IncomingMessage, res:
   }
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const invocation = invokeStreaming(handler, restProxyEvent(req, url, stage, Buffer.concat(chunks)));
+  const invocation = invokeStreaming(handler, restProxyEvent(req, url, stage, Buffer.concat(chunks)), remainingMs);
   invocations.push(invocation);
   res.once('close', () => { if (!res.writableFinished) invocation.disconnect(); });
   invocation.done.catch(() => {
