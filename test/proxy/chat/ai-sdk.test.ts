@@ -1,51 +1,20 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { embedMany, generateText, Output, stepCountIs, streamText, tool } from 'ai';
+import { embedMany, generateText, Output, stepCountIs, tool } from 'ai';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { fakeEmbedding, ModelRequest } from '../../emulator/bedrock-emulator';
+import { fakeEmbedding } from '../../emulator/bedrock-emulator';
 import { TEST_API_KEY, useHarness } from '../harness';
+import { weatherModel } from '../weather-model';
 
 const NOVA = 'amazon.nova-lite-v1:0';
 const TITAN_EMBED = 'amazon.titan-embed-text-v2:0';
-
-/** Bedrock calling the weather tool first, then answering from its result. */
-function weatherModel({ body }: ModelRequest) {
-  const result = body.messages.at(-1).content.find((b: any) => b.toolResult)?.toolResult.content[0].text;
-  return {
-    output: {
-      output: {
-        message: {
-          role: 'assistant',
-          content: result ? [{ text: `The tool says: ${result}` }] : [{ toolUse: { toolUseId: 'tooluse_ai1', name: 'weather', input: { city: 'Paris' } } }],
-        },
-      },
-      stopReason: result ? 'end_turn' : 'tool_use',
-      usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
-      metrics: { latencyMs: 1 },
-    },
-  };
-}
 
 describe('the AI SDK on chat completions (openai.chat) and embeddings, over real HTTP', () => {
   const h = useHarness();
   const provider = () => createOpenAI({ baseURL: h.baseURL, apiKey: TEST_API_KEY });
 
-  test.each([false, true])('generateText / streamText (streamed: %s) with usage', async (streamed) => {
-    const request = { model: provider().chat(NOVA), system: 'Be brief.', prompt: 'alpha beta gamma delta', maxRetries: 0 };
-    const { text, usage } = streamed
-      ? await (async () => {
-        const result = streamText(request);
-        return { text: await result.text, usage: await result.usage };
-      })()
-      : await generateText(request);
-    expect(text).toBe('alpha beta gamma delta');
-    expect(usage.outputTokens).toBe(4);
-    const [call] = h.emulator.callsTo(streamed ? 'ConverseStream' : 'Converse');
-    expect(call.body.system).toEqual([{ text: 'Be brief.' }]);
-  });
-
   test('a tool loop: the SDK runs the tool and sends its result back', async () => {
-    h.emulator.onConverse(weatherModel);
+    h.emulator.onConverse(weatherModel('tooluse_ai1'));
     const result = await generateText({
       model: provider().chat(NOVA),
       prompt: 'Weather in Paris?',

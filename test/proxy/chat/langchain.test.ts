@@ -3,29 +3,12 @@ import { tool } from '@langchain/core/tools';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { fakeEmbedding, ModelRequest } from '../../emulator/bedrock-emulator';
+import { fakeEmbedding } from '../../emulator/bedrock-emulator';
 import { TEST_API_KEY, useHarness } from '../harness';
+import { weatherModel } from '../weather-model';
 
 const NOVA = 'amazon.nova-lite-v1:0';
 const TITAN_EMBED = 'amazon.titan-embed-text-v2:0';
-
-/** Bedrock calling the weather tool first, then answering from its result. */
-function weatherModel({ body }: ModelRequest) {
-  const result = body.messages.at(-1).content.find((b: any) => b.toolResult)?.toolResult.content[0].text;
-  return {
-    output: {
-      output: {
-        message: {
-          role: 'assistant',
-          content: result ? [{ text: `The tool says: ${result}` }] : [{ toolUse: { toolUseId: 'tooluse_lc1', name: 'weather', input: { city: 'Paris' } } }],
-        },
-      },
-      stopReason: result ? 'end_turn' : 'tool_use',
-      usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
-      metrics: { latencyMs: 1 },
-    },
-  };
-}
 
 describe('LangChain (@langchain/openai) over real HTTP', () => {
   const h = useHarness();
@@ -51,7 +34,7 @@ describe('LangChain (@langchain/openai) over real HTTP', () => {
   });
 
   test('bindTools: the tool call comes back, and its result goes in the next turn', async () => {
-    h.emulator.onConverse(weatherModel);
+    h.emulator.onConverse(weatherModel('tooluse_lc1'));
     const weather = tool(async ({ city }) => `Sunny in ${city}`, { name: 'weather', description: 'Weather for a city', schema: z.object({ city: z.string() }) });
     const model = chatModel().bindTools([weather]);
     const question = new HumanMessage('Weather in Paris?');

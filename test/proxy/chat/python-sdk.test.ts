@@ -2,24 +2,13 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
-import { fakeEmbedding, ModelRequest } from '../../emulator/bedrock-emulator';
+import { fakeEmbedding } from '../../emulator/bedrock-emulator';
 import { pythonModuleAvailable } from '../../support/tools';
 import { TEST_API_KEY, useHarness } from '../harness';
+import { weatherModel } from '../weather-model';
 
 const run = promisify(execFile);
 const SCRIPT = join(__dirname, '..', 'python', 'openai_client.py');
-
-/** Bedrock asking for the weather tool. */
-function weatherCall(_request: ModelRequest) {
-  return {
-    output: {
-      output: { message: { role: 'assistant', content: [{ toolUse: { toolUseId: 'tooluse_py1', name: 'weather', input: { city: 'Paris' } } }] } },
-      stopReason: 'tool_use',
-      usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
-      metrics: { latencyMs: 1 },
-    },
-  };
-}
 
 describe.skipIf(!pythonModuleAvailable('openai', 'REQUIRE_PYTHON_OPENAI'))('the official OpenAI Python SDK over real HTTP', () => {
   const h = useHarness();
@@ -44,7 +33,7 @@ describe.skipIf(!pythonModuleAvailable('openai', 'REQUIRE_PYTHON_OPENAI'))('the 
   });
 
   test('a tool call', async () => {
-    h.emulator.onConverse(weatherCall);
+    h.emulator.onConverse(weatherModel('tooluse_py1'));
     expect(await scenario('tool_call')).toEqual({ finish_reason: 'tool_calls', name: 'weather', arguments: { city: 'Paris' } });
   });
 

@@ -3,37 +3,20 @@ import { Agent, OpenAIProvider, Runner, setTracingDisabled, tool } from '@openai
 import { generateText, streamText } from 'ai';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { ModelRequest } from '../../emulator/bedrock-emulator';
 import { TEST_API_KEY, useHarness } from '../harness';
 import { readSse } from './sse-events';
+import { weatherModel } from '../weather-model';
 
 const NOVA = 'amazon.nova-lite-v1:0';
 /** The default model here: a thinking Claude, as Codex's `gpt-*` model names map to it. */
 const SONNET_4 = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
-
-/** Bedrock calling the weather tool first, then answering from its result. */
-function weatherModel({ body }: ModelRequest) {
-  const last = body.messages.at(-1).content;
-  const result = last.find((b: any) => b.toolResult)?.toolResult.content[0].text;
-  const content = result
-    ? [{ text: `The tool says: ${result}` }]
-    : [{ toolUse: { toolUseId: 'tooluse_w1', name: 'weather', input: { city: 'Paris' } } }];
-  return {
-    output: {
-      output: { message: { role: 'assistant', content } },
-      stopReason: result ? 'end_turn' : 'tool_use',
-      usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
-      metrics: { latencyMs: 1 },
-    },
-  };
-}
 
 describe('Responses API clients over real HTTP', () => {
   const h = useHarness({ env: { DEFAULT_MODEL: SONNET_4 } });
 
   test('the OpenAI Agents SDK (default Responses mode) runs an agent with a tool', async () => {
     setTracingDisabled(true);
-    h.emulator.onConverse(weatherModel);
+    h.emulator.onConverse(weatherModel('tooluse_w1'));
     const weather = tool({
       name: 'weather',
       description: 'Weather for a city',
@@ -53,9 +36,12 @@ describe('Responses API clients over real HTTP', () => {
     ]);
   });
 
-  test.each([false, true])('the AI SDK\'s openai(model) (Responses API), streamed: %s', async (streamed) => {
+  test.each([
+    ['openai(model) (Responses API)', false], ['openai(model) (Responses API)', true],
+    ['openai.chat(model) (chat completions)', false], ['openai.chat(model) (chat completions)', true],
+  ])('the AI SDK\'s %s, streamed: %s', async (api, streamed) => {
     const openai = createOpenAI({ baseURL: h.baseURL, apiKey: TEST_API_KEY });
-    const request = { model: openai(NOVA), system: 'Be brief.', prompt: 'alpha beta gamma delta' };
+    const request = { model: api.includes('chat') ? openai.chat(NOVA) : openai(NOVA), system: 'Be brief.', prompt: 'alpha beta gamma delta' };
     const { text, usage } = streamed
       ? await (async () => {
         const result = streamText(request);
