@@ -12,7 +12,7 @@
  * - Idle RSS is read after 500 ordinary requests (chat, streaming chat, an image, embeddings, models). Read cold, before
  *   any API request, it lacks what every gateway that has answered a few requests holds (compiled code, a young
  *   generation grown to working size, connections to Bedrock, lazily loaded SDK parts): 87 MB cold against 130 MB
- *   after ordinary traffic alone on the host-sized heap. Against it, the ratio charged the hostile traffic with the
+ *   after 1,000 ordinary requests alone on the host-sized heap. Against it, the ratio charged the hostile traffic with the
  *   warm-up. The cold RSS and the ratio to it are reported beside.
  */
 import { join } from 'node:path';
