@@ -2,15 +2,21 @@
  * Soak: the bundled gateway server (own process) on the Bedrock emulator (own process), under sustained load.
  * Run with `npx projen soak` (bundles first).
  * - `-- --minutes 10 --concurrency 64` (the defaults): non-streaming and streaming chat, half and half, from
- *   `concurrency` workers; reports unexpected errors, RSS and open file descriptors at start and end, peak RSS.
+ *   `concurrency` workers; reports unexpected errors, and at start, every tenth of the run and end: RSS, the heap and
+ *   external memory left after a full garbage collection, open file descriptors. Exits 1 when the memory left after
+ *   collection or the descriptors grow (a leak). RSS is reported, not judged: it follows the size V8 gives its heap,
+ *   which grows with the load to a plateau (see the report) whether or not anything leaks.
  * - `-- --streams 1000`: that many streams opened at once on one process, each a few seconds long; reports errors,
  *   the delay to each stream's first content chunk (p50/p99) and peak RSS.
- * `--server path/to/server.js` soaks another bundle (e.g. an older build). Exits 1 on any error.
+ * `--server path/to/server.js` soaks another bundle (e.g. an older build). Exits 1 on any error. The gateway's heap is
+ * sized as deployed (`DEPLOYED_HEAP_FLAGS`).
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gatewayClient, startGateway } from './gateway';
-import { percentile, runLoad } from './load';
-import { argument, Child, openFds, peakRssMb, ROOT, startEmulatorProcess } from './processes';
+import { DEPLOYED_HEAP_FLAGS, gatewayClient, startGateway } from './gateway';
+import { LoadResult, percentile, runLoad } from './load';
+import { argument, bundle, Child, openFds, peakRssMb, ROOT, startEmulatorProcess } from './processes';
 import { rssMb } from '../test/fuzz/hostile-traffic';
 
 const API_KEY = 'sk-soak';
@@ -37,27 +43,81 @@ function chatCall(port: number, sockets: number) {
 
 const settle = () => new Promise((r) => setTimeout(r, 2000));
 
-async function mixedLoad(port: number, pid: number, minutes: number, concurrency: number): Promise<boolean> {
+/** The gateway's memory at one moment: RSS, then what a full collection leaves (MB), and its open descriptors. */
+interface MemorySample {
+  readonly minute: number;
+  readonly rss: number;
+  readonly heapAfterGc: number;
+  readonly externalAfterGc: number;
+  readonly fds: number;
+}
+
+/** Asks the gateway's heap-report preload for a sample (SIGUSR2) and waits for it. */
+async function sample(pid: number, file: string, minute: number, count: number): Promise<MemorySample> {
+  const fds = openFds(pid);
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 500; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    const report = (() => {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8'));
+      } catch {
+        return undefined; // not written yet, or being written
+      }
+    })();
+    if (report?.report === count) {
+      const mb = (bytes: number) => bytes / 1024 / 1024;
+      return { minute, rss: mb(report.rss), heapAfterGc: mb(report.heapUsed), externalAfterGc: mb(report.external), fds };
+    }
+  }
+  throw new Error('the gateway did not report its heap within 5 s');
+}
+
+const WARM_UP_MS = 30_000;
+
+/** Memory left after collection may vary by a little (compiled code, caches filling up); more than this is a leak. */
+const grew = (start: number, end: number) => end > start * 1.05 + 1;
+
+async function mixedLoad(port: number, pid: number, reportFile: string, minutes: number, concurrency: number): Promise<boolean> {
   const call = chatCall(port, concurrency);
   let n = 0;
-  await runLoad(concurrency, 2000, () => call(n++ % 2 === 0));
+  // Warmed up before the first sample: in its first minute the gateway compiles code and fills caches that a full
+  // collection keeps (heap after one: 14.4 MB after 2 s of load, 15.5 MB after 30 s, 16.2 MB after 10 minutes).
+  // Sampled after 2 s, that warm-up read as growth.
+  await runLoad(concurrency, WARM_UP_MS, () => call(n++ % 2 === 0));
   await settle();
-  const start = { rss: rssMb(pid, 'VmRSS'), fds: openFds(pid) };
-  const result = await runLoad(concurrency, minutes * 60_000, () => call(n++ % 2 === 0));
+  const samples = [await sample(pid, reportFile, 0, 1)];
+  // The load runs on while samples are taken at every tenth of the run (each a full collection of a few ms).
+  let result: LoadResult | undefined;
+  const load = runLoad(concurrency, minutes * 60_000, () => call(n++ % 2 === 0)).then((r) => { result = r; });
+  for (let i = 1; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, minutes * 6000));
+    samples.push(await sample(pid, reportFile, (i * minutes) / 10, samples.length + 1));
+  }
+  await load;
   await settle();
-  const end = { rss: rssMb(pid, 'VmRSS'), fds: openFds(pid) };
+  samples.push(await sample(pid, reportFile, minutes, samples.length + 1));
+  const [start, end] = [samples[0], samples[samples.length - 1]];
+  const leaks = grew(start.heapAfterGc, end.heapAfterGc) || grew(start.externalAfterGc, end.externalAfterGc) || end.fds > start.fds + 8;
   console.log(`\nSoak: ${minutes} min, concurrency ${concurrency}, streaming and non-streaming chat alternating\n`);
   console.log('| measure | value |\n| --- | ---: |');
   for (const [name, value] of [
-    ['requests', result.requests],
-    ['unexpected errors', result.errors],
-    ['throughput', `${result.rps.toFixed(0)} req/s`],
-    ['latency p50 / p99', `${result.p50Ms.toFixed(1)} / ${result.p99Ms.toFixed(1)} ms`],
+    ['requests', result!.requests],
+    ['unexpected errors', result!.errors],
+    ['throughput', `${result!.rps.toFixed(0)} req/s`],
+    ['latency p50 / p99', `${result!.p50Ms.toFixed(1)} / ${result!.p99Ms.toFixed(1)} ms`],
     ['RSS start → end (after 2 s idle)', `${start.rss.toFixed(0)} → ${end.rss.toFixed(0)} MB`],
+    ['heap after a full GC start → end', `${start.heapAfterGc.toFixed(1)} → ${end.heapAfterGc.toFixed(1)} MB`],
+    ['external memory after a full GC start → end', `${start.externalAfterGc.toFixed(1)} → ${end.externalAfterGc.toFixed(1)} MB`],
     ['open file descriptors start → end', `${start.fds} → ${end.fds}`],
     ['peak RSS', `${peakRssMb(pid).toFixed(0)} MB`],
   ] as const) console.log(`| ${name} | ${value} |`);
-  return result.errors === 0;
+  console.log('\n| minute | RSS | heap after GC | external after GC | open fds |\n| ---: | ---: | ---: | ---: | ---: |');
+  for (const s of samples) {
+    console.log(`| ${s.minute.toFixed(1)} | ${s.rss.toFixed(0)} MB | ${s.heapAfterGc.toFixed(1)} MB | ${s.externalAfterGc.toFixed(1)} MB | ${s.fds} |`);
+  }
+  if (leaks) console.log('\nMemory left after collection or open descriptors grew: a leak.');
+  return result!.errors === 0 && !leaks;
 }
 
 async function concurrentStreams(port: number, pid: number, streams: number): Promise<boolean> {
@@ -101,12 +161,17 @@ async function main(): Promise<void> {
     // For the streams mode, each text delta comes after 500 ms, so that the streams are open at the same time.
     const emulator = await startEmulatorProcess(streams ? { EMULATOR_STREAM_DELAY_MS: '500' } : {});
     children.push(emulator.child);
-    const gateway = await startGateway(argument('server') ?? join(ROOT, 'assets', 'container', 'server.js'), emulator.endpoint, { API_KEY });
+    const reportFile = join(mkdtempSync(join(tmpdir(), 'soak-')), 'heap.json');
+    const gateway = await startGateway(argument('server') ?? join(ROOT, 'assets', 'container', 'server.js'), emulator.endpoint, {
+      API_KEY,
+      NODE_OPTIONS: `${DEPLOYED_HEAP_FLAGS} --expose-gc --require ${bundle(join(__dirname, 'heap-report.ts'))}`,
+      HEAP_REPORT_FILE: reportFile,
+    });
     children.push(gateway.child);
     const pid = gateway.child.process.pid!;
     const ok = streams
       ? await concurrentStreams(gateway.port, pid, Number(streams))
-      : await mixedLoad(gateway.port, pid, Number(argument('minutes') ?? 10), Number(argument('concurrency') ?? 64));
+      : await mixedLoad(gateway.port, pid, reportFile, Number(argument('minutes') ?? 10), Number(argument('concurrency') ?? 64));
     if (!ok) process.exitCode = 1;
   } finally {
     for (const child of children.reverse()) await child.stop();

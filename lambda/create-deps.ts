@@ -2,6 +2,7 @@ import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { BedrockModelCatalog } from './bedrock/bedrock-model-catalog';
+import { sendBodyAsBytes } from './bedrock/body-as-bytes';
 import { GatewayConfig } from './config';
 import { GatewayDeps } from './deps';
 import { createApiKeyVerifier } from './keys/create-api-key-verifier';
@@ -73,6 +74,7 @@ export function createDeps(config: GatewayConfig, options: DepsOptions = {}): Ga
     // stops reading and leaves the stream running.
     requestHandler: boundedHandler(config.bedrockTimeoutMs, MAX_SOCKETS),
   });
+  sendBodyAsBytes(runtime);
   const control = new BedrockClient({ ...base, ...options.bedrock, requestHandler: boundedHandler(LOOKUP_TIMEOUT_MS) });
   return {
     runtime,

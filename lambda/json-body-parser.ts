@@ -1,21 +1,76 @@
-import { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
+import { errorCodes, FastifyInstance, FastifyRequest } from 'fastify';
 import { checkJsonShape } from './request-limits';
 
 /**
- * Replaces fastify's `application/json` parser with one that first checks the text's nesting depth and array
- * lengths (`checkJsonShape`), so a hostile body is refused before it is turned into objects. Parsing itself stays
+ * Replaces fastify's `application/json` parser with one that reads the body into a single buffer and checks the
+ * text's nesting depth and array lengths (`checkJsonShape`) before it is turned into objects. Parsing itself stays
  * fastify's, with its protection against `__proto__` and `constructor.prototype` keys.
  */
 export function registerJsonBodyParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    try {
-      checkJsonShape(body as string);
-    } catch (err) {
-      done(err as Error, undefined);
-      return;
-    }
-    void parse(request, body as string, done);
+  app.addContentTypeParser('application/json', (request, payload, done) => {
+    readText(request, payload).then((text) => {
+      try {
+        checkJsonShape(text);
+      } catch (err) {
+        done(err as Error, undefined);
+        return;
+      }
+      void parse(request, text, done);
+    }, (err: Error) => done(err, undefined));
   });
+}
+
+/** Size of the first buffer of a body without Content-Length (chunked), doubled as it fills. */
+const CHUNKED_START_BYTES = 64 * 1024;
+
+/**
+ * The body as text, with fastify's own limits and errors (413 over the route's body limit, 400 when it does not match
+ * its Content-Length). Each chunk is copied into one buffer of the announced length as it arrives: fastify's reader
+ * keeps every chunk to the end and then concatenates them, so a large body was held twice before it became text.
+ */
+function readText(request: FastifyRequest, payload: Readable): Promise<string> {
+  const limit = request.routeOptions.bodyLimit;
+  const declared = Number(request.headers['content-length']);
+  if (declared > limit) return Promise.reject(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+  return new Promise((resolve, reject) => {
+    let body: Buffer = Buffer.allocUnsafe(Number.isNaN(declared) ? CHUNKED_START_BYTES : declared);
+    let received = 0;
+    const stop = () => {
+      payload.removeListener('data', onData);
+      payload.removeListener('end', onEnd);
+      payload.removeListener('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      if (received + chunk.length > limit) {
+        stop();
+        return reject(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      }
+      if (received + chunk.length > body.length) body = grown(body, received, Math.min(limit, Math.max(2 * body.length, received + chunk.length)));
+      received += chunk.copy(body, received);
+    };
+    const onEnd = () => {
+      stop();
+      if (!Number.isNaN(declared) && received !== declared) return reject(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
+      resolve(body.toString('utf8', 0, received));
+    };
+    const onError = (err: Error & { statusCode?: number }) => {
+      stop();
+      if (!(typeof err.statusCode === 'number' && err.statusCode >= 400)) err.statusCode = 400;
+      reject(err);
+    };
+    payload.on('data', onData);
+    payload.on('end', onEnd);
+    payload.on('error', onError);
+    payload.resume();
+  });
+}
+
+/** A buffer of `size` bytes holding the first `used` bytes of `buffer`. */
+function grown(buffer: Buffer, used: number, size: number): Buffer {
+  const bigger = Buffer.allocUnsafe(size);
+  buffer.copy(bigger, 0, 0, used);
+  return bigger;
 }

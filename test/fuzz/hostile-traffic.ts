@@ -26,6 +26,11 @@ export interface FuzzOptions {
   readonly timeoutMs?: number;
   /** Only these families of requests (see `HostileRequests.FAMILIES`). @default all */
   readonly families?: readonly string[];
+  /**
+   * Ordinary requests (the `valid` family) sent before the idle RSS is read, so that it is the RSS of a gateway that
+   * has served traffic: compiled code, its young generation grown to working size, its Bedrock connections. @default 0
+   */
+  readonly warmUpRequests?: number;
 }
 
 /** One generated request: its family (for the report) and its bytes. */
@@ -50,6 +55,9 @@ export interface FuzzReport {
   readonly notRefused: number;
   /** /health answered 200 after the traffic. */
   readonly aliveAfter: boolean;
+  /** RSS after a few health checks, before any API request. */
+  readonly coldRssMb: number;
+  /** RSS after the warm-up requests (the cold RSS without them), before the hostile traffic. */
   readonly idleRssMb: number;
   readonly peakRssMb: number;
   /** Up to a few examples per kind of failure: family, status and the start of the body. */
@@ -447,41 +455,55 @@ export function verdict(request: HostileRequest, outcome: RawOutcome): string | 
   return undefined;
 }
 
+/** Calls `send` `count` times, at most `concurrency` at once. */
+async function inParallel(count: number, concurrency: number, send: () => Promise<void>): Promise<void> {
+  let started = 0;
+  const worker = async () => {
+    while (started < count) {
+      started++;
+      await send();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
 /**
  * Sends `options.requests` hostile requests to a running gateway from `concurrency` workers, then checks that it
- * still answers /health. Idle RSS is read before the traffic (after a few warm-up requests), peak RSS after.
+ * still answers /health. Cold RSS is read after a few health checks, idle RSS after the warm-up requests, peak RSS
+ * (which includes the warm-up) after the traffic.
  */
 export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise<FuzzReport> {
   const generator = new HostileRequests(target, options.seed ?? 1, options.families);
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const concurrency = options.concurrency ?? 16;
   const health = rawRequest('GET /health HTTP/1.1', [['Host', '127.0.0.1'], ['Connection', 'close']]);
   for (let i = 0; i < 5; i++) await sendRaw(target.port, health, timeoutMs);
+  const coldRssMb = rssMb(target.pid, 'VmRSS');
+  const ordinary = new HostileRequests(target, (options.seed ?? 1) + 1, ['valid']);
+  await inParallel(options.warmUpRequests ?? 0, concurrency, async () => {
+    await sendRaw(target.port, ordinary.next().bytes, timeoutMs);
+  });
   const idleRssMb = rssMb(target.pid, 'VmRSS');
 
   const byStatus: Record<string, number> = {};
   const failureCounts: Record<string, number> = {};
   const failures: string[] = [];
-  let sent = 0;
-  const worker = async () => {
-    while (sent < options.requests) {
-      sent++;
-      const request = generator.next();
-      const outcome = await sendRaw(target.port, request.bytes, timeoutMs);
-      const key = outcome.reset ? 'reset' : outcome.timedOut ? 'timeout' : String(outcome.status);
-      byStatus[key] = (byStatus[key] ?? 0) + 1;
-      const failure = verdict(request, outcome);
-      if (failure) {
-        failureCounts[failure] = (failureCounts[failure] ?? 0) + 1;
-        if (failureCounts[failure] <= 5) {
-          failures.push(`${failure}: ${request.family} ${request.bytes.subarray(0, 120).toString('latin1').replace(/\r\n/g, ' ⏎ ')} → ${key} ${outcome.body.slice(0, 160)}`);
-        }
+  await inParallel(options.requests, concurrency, async () => {
+    const request = generator.next();
+    const outcome = await sendRaw(target.port, request.bytes, timeoutMs);
+    const key = outcome.reset ? 'reset' : outcome.timedOut ? 'timeout' : String(outcome.status);
+    byStatus[key] = (byStatus[key] ?? 0) + 1;
+    const failure = verdict(request, outcome);
+    if (failure) {
+      failureCounts[failure] = (failureCounts[failure] ?? 0) + 1;
+      if (failureCounts[failure] <= 5) {
+        failures.push(`${failure}: ${request.family} ${request.bytes.subarray(0, 120).toString('latin1').replace(/\r\n/g, ' ⏎ ')} → ${key} ${outcome.body.slice(0, 160)}`);
       }
     }
-  };
-  await Promise.all(Array.from({ length: options.concurrency ?? 16 }, worker));
+  });
   const after = await sendRaw(target.port, health, timeoutMs);
   return {
-    requests: sent,
+    requests: options.requests,
     byStatus,
     serverErrors: failureCounts['5xx'] ?? 0,
     nonOpenAIBodies: failureCounts['non-OpenAI body'] ?? 0,
@@ -489,6 +511,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     timeouts: failureCounts.timeout ?? 0,
     notRefused: failureCounts['not refused'] ?? 0,
     aliveAfter: after.status === 200,
+    coldRssMb,
     idleRssMb,
     peakRssMb: rssMb(target.pid, 'VmHWM'),
     failures,
