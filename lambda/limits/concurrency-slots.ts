@@ -40,24 +40,24 @@ export class ConcurrencySlots {
     private readonly now: () => number,
   ) {}
 
-  /** Takes a slot for one request: false when the key's limit is reached. When the store fails, the request runs. */
-  async take(): Promise<boolean> {
-    for (;;) {
-      this.roll();
-      if (this.running < this.held) {
-        this.running++;
-        clearTimeout(this.idleTimer);
-        return true;
-      }
-      // Requests that find no slot wait for one look at the counter (single flight) and share its answer.
-      this.taking ??= this.takeMore().finally(() => { this.taking = undefined; });
-      const taken = await this.taking;
-      if (taken === undefined) {
-        this.running++;
-        return true;
-      }
-      if (!taken) return false;
+  /**
+   * Takes a slot for one request (at once while the instance holds a free one): false when the key's limit is
+   * reached. When the store fails, the request runs.
+   */
+  take(): boolean | Promise<boolean> {
+    this.roll();
+    if (this.running < this.held) {
+      this.running++;
+      clearTimeout(this.idleTimer);
+      return true;
     }
+    // Requests that find no slot wait for one look at the counter (single flight) and share its answer.
+    this.taking ??= this.takeMore().finally(() => { this.taking = undefined; });
+    return this.taking.then((taken) => {
+      if (taken !== undefined) return taken ? this.take() : false;
+      this.running++;
+      return true;
+    });
   }
 
   /** Gives back the slot of a request that has been answered (or given up). */

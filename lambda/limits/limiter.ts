@@ -114,10 +114,15 @@ export class Limiter {
       settle: (tokens) => this.settle(name, limits, tokens, slots),
     });
 
-    const [monthUsed, minuteTokensUsed] = await untilAborted(Promise.all([
-      limits.tokensPerMonth ? this.tokensUsed(state.monthTokens = this.tokenCount(state.monthTokens, `${name}#tokens-month`, month, limits.tokensPerMonth)) : 0,
-      limits.tokensPerMinute ? this.tokensUsed(state.minuteTokens = this.tokenCount(state.minuteTokens, `${name}#tokens-minute`, minute, limits.tokensPerMinute)) : 0,
-    ]), signal);
+    const monthCount = limits.tokensPerMonth
+      ? state.monthTokens = this.tokenCount(state.monthTokens, `${name}#tokens-month`, month, limits.tokensPerMonth) : undefined;
+    const minuteCount = limits.tokensPerMinute
+      ? state.minuteTokens = this.tokenCount(state.minuteTokens, `${name}#tokens-minute`, minute, limits.tokensPerMinute) : undefined;
+    // The first look in a window waits for the shared total; later ones refresh it in the background once it is stale.
+    const loading = [monthCount, minuteCount].flatMap((count) => (count ? this.look(count) : []));
+    if (loading.length > 0) await untilAborted(Promise.all(loading), signal);
+    const monthUsed = monthCount?.used ?? 0;
+    const minuteTokensUsed = minuteCount?.used ?? 0;
     if (limits.tokensPerMinute) {
       Object.assign(headers, rateHeaders('tokens', limits.tokensPerMinute, limits.tokensPerMinute - minuteTokensUsed, minute.end - now));
     }
@@ -139,7 +144,8 @@ export class Limiter {
       return admission(rateLimited(`tokens per minute (TPM): limit ${limits.tokensPerMinute}, used ${minuteTokensUsed}`, minute.end - now));
     }
     if (lease) {
-      const taken = await untilAborted(this.takeRequest(lease, limits.requestsPerMinute!), signal);
+      const taking = this.takeRequest(lease, limits.requestsPerMinute!);
+      const taken = typeof taking === 'boolean' ? taking : await untilAborted(taking, signal);
       requestHeaders();
       if (!taken) return admission(rateLimited(`requests per minute (RPM): limit ${limits.requestsPerMinute}`, minute.end - now));
     }
@@ -148,7 +154,7 @@ export class Limiter {
       ? state.slots
       : new ConcurrencySlots(name, limits.maxConcurrentRequests, this.store, this.onStoreError, this.now);
     const taking = slots.take();
-    const taken = await untilAborted(taking, signal).catch((err: unknown) => {
+    const taken = typeof taking === 'boolean' ? taking : await untilAborted(taking, signal).catch((err: unknown) => {
       void taking.then((slot) => { if (slot) slots.give(); });
       throw err;
     });
@@ -171,18 +177,19 @@ export class Limiter {
     return (month.used * 100) / limits.tokensPerMonth;
   }
 
-  /** Takes one request from the lease, leasing more from the shared counter when it has run out. */
-  private async takeRequest(lease: RequestLease, limit: number): Promise<boolean> {
-    for (;;) {
-      if (lease.used < lease.leased) {
-        lease.used++;
-        // Top up in the background before the lease runs out, so requests seldom wait for the table.
-        if (lease.leased - lease.used < leaseSize(limit) / 2 && !lease.exhausted) void this.extend(lease, limit);
-        return true;
-      }
-      if (lease.exhausted) return false;
-      if (!(await this.extend(lease, limit))) return true;
+  /**
+   * Takes one request from the lease (at once while it has some left), leasing more from the shared counter when it
+   * has run out.
+   */
+  private takeRequest(lease: RequestLease, limit: number): boolean | Promise<boolean> {
+    if (lease.used < lease.leased) {
+      lease.used++;
+      // Top up in the background before the lease runs out, so requests seldom wait for the table.
+      if (lease.leased - lease.used < leaseSize(limit) / 2 && !lease.exhausted) void this.extend(lease, limit);
+      return true;
     }
+    if (lease.exhausted) return false;
+    return this.extend(lease, limit).then((extended) => (extended ? this.takeRequest(lease, limit) : true));
   }
 
   /** Leases more requests (single flight); false when the store failed (the request is then let through). */
@@ -216,11 +223,11 @@ export class Limiter {
     return current;
   }
 
-  /** The key's tokens in the window; the first look in a window waits for the shared total, later ones do not. */
-  private async tokensUsed(count: TokenCount): Promise<number> {
-    if (!count.loaded) await this.sync(count);
-    else if (this.now() - count.knownAt >= TOKENS_REFRESH_MS) void this.sync(count);
-    return count.used;
+  /** A look at a token count: the load to wait for when the count has never been read, else a background refresh once stale. */
+  private look(count: TokenCount): Promise<void>[] {
+    if (!count.loaded) return [this.sync(count)];
+    if (this.now() - count.knownAt >= TOKENS_REFRESH_MS) void this.sync(count);
+    return [];
   }
 
   private addTokens(count: TokenCount, tokens: number): void {
@@ -263,11 +270,14 @@ function rateLimited(what: string, resetMs: number): OpenAIError {
     { code: 'rate_limit_exceeded', retryAfterSeconds: seconds(resetMs) });
 }
 
+/** OpenAI's trio of headers for each kind of limit. */
+const RATE_HEADERS = {
+  requests: ['x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests'],
+  tokens: ['x-ratelimit-limit-tokens', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens'],
+} as const;
+
 /** OpenAI's trio for one kind of limit, e.g. `x-ratelimit-limit-requests`, `…-remaining-requests`, `…-reset-requests`. */
-function rateHeaders(kind: 'requests' | 'tokens', limit: number, remaining: number, resetMs: number): Record<string, string> {
-  return {
-    [`x-ratelimit-limit-${kind}`]: String(limit),
-    [`x-ratelimit-remaining-${kind}`]: String(Math.max(0, remaining)),
-    [`x-ratelimit-reset-${kind}`]: `${seconds(resetMs)}s`,
-  };
+function rateHeaders(kind: keyof typeof RATE_HEADERS, limit: number, remaining: number, resetMs: number): Record<string, string> {
+  const [limitName, remainingName, resetName] = RATE_HEADERS[kind];
+  return { [limitName]: String(limit), [remainingName]: String(Math.max(0, remaining)), [resetName]: `${seconds(resetMs)}s` };
 }
