@@ -18,9 +18,9 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 
 /**
- * What a limited key costs at concurrency 64: the same key without limits, with limits counted in memory, with
- * limits counted in DynamoDB (moto_server standing in for it), and with `maxConcurrentRequests` (slots leased from
- * the shared counter). After a warm-up run each, rounds interleave the gateways; medians are reported.
+ * What a limited key costs at concurrency 64: the same key without limits (twice, in two gateways), with limits
+ * counted in memory, with limits counted in DynamoDB (moto_server standing in for it), and with
+ * `maxConcurrentRequests` (slots leased from the shared counter). After a warm-up run each, rounds interleave the gateways; medians are reported.
  * Returns the lines of a markdown table.
  */
 export async function limitsRows(serverBundle: string, endpoint: string, durationMs: number, rounds: number, body: string): Promise<string[]> {
@@ -33,6 +33,8 @@ export async function limitsRows(serverBundle: string, endpoint: string, duratio
     const dynamo = { LIMITS_TABLE_NAME: table, AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint };
     const setups = [
       { name: 'no limits', env: { API_KEYS_DOCUMENT: keysDocument() } },
+      // The same again in a second process: how far two identical gateways differ in one run (the noise floor).
+      { name: 'no limits, a second gateway', env: { API_KEYS_DOCUMENT: keysDocument() } },
       { name: 'requests, tokens per minute and per month; counters in memory', env: { API_KEYS_DOCUMENT: keysDocument(LIMITS) } },
       { name: 'requests, tokens per minute and per month; counters in DynamoDB', env: { API_KEYS_DOCUMENT: keysDocument(LIMITS), ...dynamo } },
       {
