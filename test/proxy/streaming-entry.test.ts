@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { firstDeltaGate } from './first-delta-gate';
 import { BedrockEmulator, StreamStep } from '../emulator/bedrock-emulator';
 import { slowWords } from '../emulator/slow-stream';
 import { installLambdaStreamingRuntime } from '../support/lambda-streaming-runtime';
@@ -78,15 +79,11 @@ describe('streaming Lambda entry point (API Gateway REST, response streaming)', 
   });
 
   test('the first chunk reaches the SDK while Bedrock is still sending', async () => {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => { release = resolve; });
-    // Only a deadlock breaker: a buffering entry point would otherwise hang until the test timeout.
-    let brokenByTimer = false;
-    const breaker = setTimeout(() => { brokenByTimer = true; release(); }, 3000);
+    const gate = firstDeltaGate();
     emulator.onConverseStream(async function* () {
       yield ev({ messageStart: { role: 'assistant' } });
       yield ev({ contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'first' } } });
-      await released; // the rest comes only once the client has the first delta
+      await gate.released; // the rest comes only once the client has the first delta
       yield { delayMs: 20 };
       yield ev({ contentBlockDelta: { contentBlockIndex: 0, delta: { text: ' second' } } });
       yield ev({ messageStop: { stopReason: 'end_turn' } });
@@ -95,19 +92,7 @@ describe('streaming Lambda entry point (API Gateway REST, response streaming)', 
     const stream = await sdk().chat.completions.create({
       model: MODEL, messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true },
     });
-    const texts: string[] = [];
-    let firstArrivedUnprompted = false;
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      const text = chunk.choices[0]?.delta.content;
-      if (text) texts.push(text);
-      if (text === 'first') {
-        firstArrivedUnprompted = !brokenByTimer;
-        release();
-      }
-      usage = chunk.usage ?? usage;
-    }
-    clearTimeout(breaker);
+    const { texts, firstArrivedUnprompted, usage } = await gate.read(stream);
     expect(firstArrivedUnprompted).toBe(true);
     expect(texts).toEqual(['first', ' second']);
     expect(usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_MODELS, StreamStep } from '../../emulator/bedrock-emulator';
 import { slowWords } from '../../emulator/slow-stream';
+import { firstDeltaGate } from '../first-delta-gate';
 import { TEST_API_KEY, useHarness } from '../harness';
 
 const SONNET = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
@@ -146,30 +147,16 @@ describe('POST /chat/completions with stream: true', () => {
   });
 
   test('each event is written as it arrives: the client sees the first delta before Bedrock sends the next', async () => {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => { release = resolve; });
-    // Only a deadlock breaker: a buffering gateway would otherwise hang until the test timeout.
-    let brokenByTimer = false;
-    const breaker = setTimeout(() => { brokenByTimer = true; release(); }, 3000);
+    const gate = firstDeltaGate();
     h.emulator.onConverseStream(async function* () {
       yield ev({ messageStart: { role: 'assistant' } });
       yield ev({ contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'first' } } });
-      await released; // the rest comes only once the client has the first delta
+      await gate.released; // the rest comes only once the client has the first delta
       yield ev({ contentBlockDelta: { contentBlockIndex: 0, delta: { text: ' second' } } });
       yield ev({ messageStop: { stopReason: 'end_turn' } });
     });
     const stream = await h.openai.chat.completions.create({ model: SONNET, messages: [{ role: 'user', content: 'Hi' }], stream: true });
-    const texts: string[] = [];
-    let firstArrivedUnprompted = false;
-    for await (const chunk of stream) {
-      const text = chunk.choices[0]?.delta.content;
-      if (text) texts.push(text);
-      if (text === 'first') {
-        firstArrivedUnprompted = !brokenByTimer;
-        release();
-      }
-    }
-    clearTimeout(breaker);
+    const { texts, firstArrivedUnprompted } = await gate.read(stream);
     expect(firstArrivedUnprompted).toBe(true);
     expect(texts).toEqual(['first', ' second']);
   }, 10_000);
