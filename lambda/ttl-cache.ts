@@ -1,3 +1,5 @@
+import { untilAborted } from './until-aborted';
+
 /** One load under way: its outcome, and how many callers still wait for it. */
 interface Load<T> {
   readonly done: Promise<T>;
@@ -38,16 +40,13 @@ export class TtlCache<T> {
     }
     if (signal.aborted) return Promise.reject(signal.reason);
     load.waiting++;
-    return new Promise<T>((resolve, reject) => {
-      const leave = () => {
-        reject(signal.reason);
-        if (--load.waiting > 0) return;
-        if (this.inflight === load) this.inflight = undefined;
-        load.ended.abort(signal.reason);
-      };
-      signal.addEventListener('abort', leave, { once: true });
-      load.done.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave));
-    });
+    const leave = () => {
+      if (--load.waiting > 0) return;
+      if (this.inflight === load) this.inflight = undefined;
+      load.ended.abort(signal.reason);
+    };
+    signal.addEventListener('abort', leave, { once: true });
+    return untilAborted(load.done, signal).finally(() => signal.removeEventListener('abort', leave));
   }
 
   private start(): Load<T> {
