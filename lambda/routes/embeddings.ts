@@ -4,6 +4,7 @@ import { bedrockModelId } from '../auth/bedrock-model-id';
 import { requestedModel } from '../auth/model-access';
 import { invokeJson } from '../bedrock/invoke-json';
 import { embeddingModelFor, SUPPORTED_EMBEDDING_MODELS } from '../embeddings/embedding-models';
+import { embeddingsAnswer } from '../embeddings/embeddings-answer';
 import { float32Base64 } from '../embeddings/float32-base64';
 import { OpenAIError } from '../errors';
 import { LIMITS, modelNameSchema } from '../request-limits';
@@ -71,7 +72,7 @@ export async function embeddingsRoutes(app: FastifyInstance, opts: RouteOptions)
         },
       },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const body = request.body;
     const texts = textsOf(body.input);
     const modelId = requestedModel(request, body.model, config, 'embedding');
@@ -97,11 +98,6 @@ export async function embeddingsRoutes(app: FastifyInstance, opts: RouteOptions)
     const tokens = answers.reduce((n, a) => n + a.tokens, 0);
     recordUsage(request, { inputTokens: tokens, outputTokens: 0, totalTokens: tokens });
     const encode = body.encoding_format === 'base64' ? float32Base64 : (v: number[]) => v;
-    return {
-      object: 'list',
-      data: vectors.map((v, index) => ({ object: 'embedding', index, embedding: encode(v) })),
-      model: body.model,
-      usage: { prompt_tokens: tokens, total_tokens: tokens },
-    };
+    return reply.type('application/json; charset=utf-8').send(embeddingsAnswer(vectors, encode, body.model, tokens));
   });
 }

@@ -39,6 +39,27 @@ describe('POST /embeddings', () => {
     expect(decoded).toEqual(fakeEmbedding('abc', 1536));
   });
 
+  test('2,048 texts (OpenAI\'s maximum): 22 Cohere batches, every vector in input order, the answer exactly JSON', async () => {
+    const texts = Array.from({ length: 2048 }, (_, i) => `text number ${i}`);
+    const response = await fetch(`${h.baseURL}/embeddings`, {
+      method: 'POST',
+      headers: { 'authorization': `Bearer ${h.openai.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'cohere.embed-english-v3', input: texts, encoding_format: 'float' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const text = await response.text();
+    const answer = JSON.parse(text);
+    expect(answer.data.map((d: { index: number }) => d.index)).toEqual(texts.map((_, i) => i));
+    for (const i of [0, 95, 96, 1000, 2047]) expect(answer.data[i].embedding).toEqual(fakeEmbedding(texts[i], 1024));
+    // The text written piece by piece is the one JSON.stringify gives for the same answer.
+    expect(text).toBe(JSON.stringify(answer));
+    expect(h.emulator.callsTo('InvokeModel')).toHaveLength(22);
+    const sdk = await h.openai.embeddings.create({ model: 'cohere.embed-english-v3', input: texts });
+    expect(sdk.data).toHaveLength(2048);
+    expect(floats(sdk.data[2047].embedding)).toEqual(fakeEmbedding(texts[2047], 1024));
+  });
+
   test('Titan v2: one call per text with dimensions, tokens from the body', async () => {
     const res = await h.openai.embeddings.create({ model: 'amazon.titan-embed-text-v2:0', input: ['a b', 'c d e'], dimensions: 256, encoding_format: 'float' });
     expect(floats(res.data[1].embedding)).toHaveLength(256);
