@@ -66,8 +66,17 @@ export async function limitsRows(serverBundle: string, endpoint: string, duratio
         gateway.cpuPerRequest.push(cpuPerRequest);
       }
     }
-    const results = gateways.map((g) => ({ name: g.name, r: medianResult(g.runs), cpu: median(g.cpuPerRequest) }));
-    const base = results[0].r;
+    // Each gateway against the no-limits one in the same round (paired), so that the machine's drift between rounds
+    // (other work, moto_server, the load generator) cancels out; the medians of those per-round figures are reported.
+    const base = gateways[0];
+    const results = gateways.map((g) => ({
+      name: g.name,
+      r: medianResult(g.runs),
+      rpsRatio: median(g.runs.map((run, round) => run.rps / base.runs[round].rps)),
+      p50Added: median(g.runs.map((run, round) => run.p50Ms - base.runs[round].p50Ms)),
+      cpu: median(g.cpuPerRequest),
+      cpuRatio: median(g.cpuPerRequest.map((cpu, round) => cpu / base.cpuPerRequest[round])),
+    }));
     const dynamoClient = new DynamoDBClient(moto.clientConfig);
     const stage = [
       { name: 'counters in memory', r: await admitLatency(new MemoryCounterStore(), durationMs) },
@@ -76,13 +85,13 @@ export async function limitsRows(serverBundle: string, endpoint: string, duratio
     dynamoClient.destroy();
     return [
       '',
-      `Limits for one key, non-streaming chat at concurrency ${CONCURRENCY} (median of ${rounds} interleaved ${durationMs} ms runs; DynamoDB is moto_server on this machine)`,
+      `Limits for one key, non-streaming chat at concurrency ${CONCURRENCY}: medians of ${rounds} rounds of interleaved ${durationMs} ms runs; `
+        + 'the columns against no limits are medians of the per-round figures (DynamoDB is moto_server on this machine)',
       '',
       row(['limits', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'throughput vs no limits', 'p50 added ms', 'gateway CPU ms per request', 'CPU vs no limits']),
       row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
-      ...results.map(({ name, r, cpu }) => row([
-        name, fmt(r.rps, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), r.errors, `${fmt(r.rps / base.rps, 2)}×`, fmt(r.p50Ms - base.p50Ms, 2),
-        fmt(cpu, 3), `${fmt(cpu / results[0].cpu, 2)}×`,
+      ...results.map(({ name, r, rpsRatio, p50Added, cpu, cpuRatio }) => row([
+        name, fmt(r.rps, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), r.errors, `${fmt(rpsRatio, 2)}×`, fmt(p50Added, 2), fmt(cpu, 3), `${fmt(cpuRatio, 2)}×`,
       ])),
       '',
       `The limits stage alone, in this process: time to admit one request of that key, ${CONCURRENCY} at a time for ${durationMs} ms`,
