@@ -3,6 +3,7 @@ import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { BedrockModelCatalog } from './bedrock/bedrock-model-catalog';
 import { sendBodyAsBytes } from './bedrock/body-as-bytes';
+import { withoutSdkLogger } from './bedrock/without-sdk-logger';
 import { GatewayConfig } from './config';
 import { GatewayDeps } from './deps';
 import { createApiKeyVerifier } from './keys/create-api-key-verifier';
@@ -75,6 +76,7 @@ export function createDeps(config: GatewayConfig, options: DepsOptions = {}): Ga
     requestHandler: boundedHandler(config.bedrockTimeoutMs, MAX_SOCKETS),
   });
   sendBodyAsBytes(runtime);
+  withoutSdkLogger(runtime);
   const control = new BedrockClient({ ...base, ...options.bedrock, requestHandler: boundedHandler(LOOKUP_TIMEOUT_MS) });
   return {
     runtime,
