@@ -1,4 +1,5 @@
 import { awscdk, javascript } from 'projen';
+import { DEPLOYED_HEAP_FLAGS } from './projenrc/deployed-heap';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-bedrock-access-gateway',
@@ -183,7 +184,8 @@ project.addTask('dev', {
   description: 'Run the gateway locally (server entry point) with your AWS credentials or an endpoint from env',
   steps: [
     { spawn: bundle.name },
-    { exec: 'node --enable-source-maps assets/container/server.js' },
+    // The heap of the default deployment, so that memory seen locally is what a default Fargate task sees.
+    { exec: `node --enable-source-maps ${DEPLOYED_HEAP_FLAGS} assets/container/server.js` },
   ],
 });
 

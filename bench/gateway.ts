@@ -2,6 +2,8 @@ import { Agent, request } from 'node:http';
 import { Child, spawnNode } from './processes';
 import { freePort } from '../test/support/local-server';
 
+export { DEPLOYED_HEAP_FLAGS } from '../projenrc/deployed-heap';
+
 /** One POST to a gateway route: resolves when the whole answer has arrived (200); `onData` sees each chunk as it comes. */
 export type GatewayCall = (body: string, onData?: (chunk: Buffer) => void) => Promise<void>;
 
@@ -29,14 +31,6 @@ export function gatewayClient(port: number, apiKey: string, pathPrefix = '', rou
   });
 }
 
-/**
- * V8 flags that size the gateway's heap as Node sizes it where the gateway is deployed: Node gives V8 the memory of its
- * container or microVM (the default Fargate task and Lambda function have 1024 MiB), and V8 takes a quarter of it
- * times two on 64-bit for the old generation (512 MiB) and 1/128 of that for each semi-space (4 MiB). Unflagged on a
- * benchmark host, V8 sizes the heap from the host's memory instead (4 GiB and 16 MiB with 16 GiB or more) and, with
- * that room, collects garbage later: memory peaks then describe the host, not the deployed gateway.
- */
-export const DEPLOYED_HEAP_FLAGS = '--max-old-space-size=512 --max-semi-space-size=4';
 
 async function waitForHealth(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
