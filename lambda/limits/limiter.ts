@@ -114,10 +114,8 @@ export class Limiter {
       settle: (tokens) => this.settle(name, limits, tokens, slots),
     });
 
-    const monthCount = limits.tokensPerMonth
-      ? state.monthTokens = this.tokenCount(state.monthTokens, `${name}#tokens-month`, month, limits.tokensPerMonth) : undefined;
-    const minuteCount = limits.tokensPerMinute
-      ? state.minuteTokens = this.tokenCount(state.minuteTokens, `${name}#tokens-minute`, minute, limits.tokensPerMinute) : undefined;
+    const monthCount = limits.tokensPerMonth ? this.tokenCount(state, name, 'month', limits.tokensPerMonth, now) : undefined;
+    const minuteCount = limits.tokensPerMinute ? this.tokenCount(state, name, 'minute', limits.tokensPerMinute, now) : undefined;
     // The first look in a window waits for the shared total; later ones refresh it in the background once it is stale.
     const loading = [monthCount, minuteCount].flatMap((count) => (count ? this.look(count) : []));
     if (loading.length > 0) await untilAborted(Promise.all(loading), signal);
@@ -170,9 +168,9 @@ export class Limiter {
     const now = this.now();
     const state = this.keys.get(name)!;
     slots?.give();
-    if (limits.tokensPerMinute) this.addTokens(state.minuteTokens = this.tokenCount(state.minuteTokens, `${name}#tokens-minute`, minuteWindow(now), limits.tokensPerMinute), tokens);
+    if (limits.tokensPerMinute) this.addTokens(this.tokenCount(state, name, 'minute', limits.tokensPerMinute, now), tokens);
     if (!limits.tokensPerMonth) return undefined;
-    const month = state.monthTokens = this.tokenCount(state.monthTokens, `${name}#tokens-month`, monthWindow(now), limits.tokensPerMonth);
+    const month = this.tokenCount(state, name, 'month', limits.tokensPerMonth, now);
     this.addTokens(month, tokens);
     return (month.used * 100) / limits.tokensPerMonth;
   }
@@ -217,8 +215,12 @@ export class Limiter {
     });
   }
 
-  private tokenCount(current: TokenCount | undefined, prefix: string, window: Window, limit: number): TokenCount {
-    if (current?.window.id !== window.id) return new TokenCount(`${prefix}#${window.id}`, window, limit);
+  /** The key's count of tokens in the current minute or month, kept in `state` (a new count in a new window). */
+  private tokenCount(state: KeyState, name: string, period: 'minute' | 'month', limit: number, now: number): TokenCount {
+    const field = period === 'minute' ? 'minuteTokens' : 'monthTokens';
+    const window = period === 'minute' ? minuteWindow(now) : monthWindow(now);
+    const current = state[field];
+    if (current?.window.id !== window.id) return state[field] = new TokenCount(`${name}#tokens-${period}#${window.id}`, window, limit);
     current.limit = limit;
     return current;
   }
