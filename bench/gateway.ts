@@ -31,7 +31,6 @@ export function gatewayClient(port: number, apiKey: string, pathPrefix = '', rou
   });
 }
 
-
 async function waitForHealth(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
     if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) return;
