@@ -2,7 +2,8 @@
  * Fuzz: hostile requests against the bundled gateway server (own process) on the Bedrock emulator (own process).
  * Run with `npx projen fuzz` (bundles first); `-- --requests 20000 --concurrency 32 --seed 7` changes the defaults
  * (10,000 requests, 16 at a time, seed 1), `--server path/to/server.js` fuzzes another bundle (e.g. an older build),
- * `--families huge-strings,headers` sends only those families of requests.
+ * `--families huge-strings,headers` sends only those families of requests; `--families largest-bodies` (never in the
+ * default mix) floods the gateway with valid requests at the 10 MiB body limit, which MAX_BODY_BYTES_IN_FLIGHT bounds.
  * Exits 1 when any answer is a 5xx, a non-OpenAI error body, a reset or a timeout, when an inside-the-network
  * image URL is not refused, when the gateway is not alive after, or when peak RSS exceeds twice the idle RSS.
  *

@@ -2,6 +2,7 @@ import Fastify, { FastifyInstance, LogController } from 'fastify';
 import { registerAccessLog } from './access-log';
 import { registerCaller } from './auth/caller';
 import { requireApiKey } from './auth/require-api-key';
+import { BodyBytesBudget, defaultBodyBytesInFlight, registerBodyBytesBudget } from './body-bytes-budget';
 import { registerClientDisconnect } from './client-disconnect';
 import { GatewayConfig } from './config';
 import { GatewayDeps } from './deps';
@@ -60,6 +61,7 @@ export function build(config: GatewayConfig, deps: GatewayDeps, options: BuildOp
   registerErrorHandlers(app);
   registerClientDisconnect(app);
   registerRequestDeadline(app, options.timeLeft ?? (() => ({ ms: config.requestTimeoutMs, coversStream: false })));
+  registerBodyBytesBudget(app, new BodyBytesBudget(config.bodyBytesInFlight ?? defaultBodyBytesInFlight(config.bodyLimitBytes)));
   registerAccessLog(app);
   registerRequestIdHeader(app);
   registerCaller(app);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { KeysDocument, parseKeysDocument } from './keys/keys-document';
 import { GatewayDefaults } from '../src/gateway-defaults';
 import {
-  parseBoolean, parseInteger, parseLogLevel, parseModelAliases, parseRoutePrefix, ProxySettingError,
+  parseBodyBytesInFlight, parseBoolean, parseInteger, parseLogLevel, parseModelAliases, parseRoutePrefix, ProxySettingError,
 } from '../src/proxy-settings';
 
 /** Where the gateway's API key, or its keys document, comes from; exactly one is configured. */
@@ -57,6 +57,8 @@ export interface GatewayConfig {
   readonly logLevel: string;
   /** Largest accepted request body (MAX_REQUEST_BODY_BYTES). */
   readonly bodyLimitBytes: number;
+  /** Bytes of request bodies held at once (MAX_BODY_BYTES_IN_FLIGHT); undefined: `defaultBodyBytesInFlight`. */
+  readonly bodyBytesInFlight?: number;
   /** Longest wait for Bedrock to start answering (a stream's first bytes, a whole Converse reply) before the client gets 504 (BEDROCK_TIMEOUT_SECONDS). */
   readonly bedrockTimeoutMs: number;
   /**
@@ -118,6 +120,7 @@ function readConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     modelAliases: parseModelAliases(env.MODEL_ALIASES),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     bodyLimitBytes: parseInteger('MAX_REQUEST_BODY_BYTES', env.MAX_REQUEST_BODY_BYTES),
+    bodyBytesInFlight: parseBodyBytesInFlight(env.MAX_BODY_BYTES_IN_FLIGHT, env.MAX_REQUEST_BODY_BYTES),
     bedrockTimeoutMs: parseInteger('BEDROCK_TIMEOUT_SECONDS', env.BEDROCK_TIMEOUT_SECONDS) * 1000,
     requestTimeoutMs: parseInteger('REQUEST_TIMEOUT_SECONDS', env.REQUEST_TIMEOUT_SECONDS) * 1000,
     // Models send events every few seconds while they think or write; minutes of silence mean a stalled stream.

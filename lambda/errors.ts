@@ -95,10 +95,12 @@ const FASTIFY_ERRORS: Record<string, (err: FastifyError) => OpenAIError> = {
 const UPSTREAM_NETWORK_CODES = ['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
 
 /**
- * The answer to a request that failed: when its upstream calls were ended with an answer of their own (the deadline's
- * 504, see request-deadline.ts), that answer, whatever error the ending raised; otherwise the error's.
+ * The answer to a request that failed: an answer the gateway raised itself; else, when its upstream calls were ended
+ * with an answer of their own (the deadline's 504, see request-deadline.ts), that answer, whatever error the ending
+ * raised; otherwise the error's.
  */
 export function answerFor(request: FastifyRequest, err: unknown): OpenAIError {
+  if (err instanceof OpenAIError) return err;
   const reason: unknown = request.upstreamSignal?.reason;
   return reason instanceof OpenAIError ? reason : toOpenAIError(err);
 }

@@ -16,6 +16,8 @@ export const INTEGER_SETTINGS = {
   API_KEY_CACHE_TTL_SECONDS: { min: 0, max: 86_400, fallback: 60 },
   MODELS_CACHE_TTL_SECONDS: { min: 1, max: 86_400, fallback: 600 },
   MAX_REQUEST_BODY_BYTES: { min: 1024, max: 100 * 1024 * 1024, fallback: 10 * 1024 * 1024 },
+  // Unset: an eighth of the process's heap limit (the proxy reads it at start-up).
+  MAX_BODY_BYTES_IN_FLIGHT: { min: 1024, max: 64 * 1024 * 1024 * 1024, fallback: undefined },
   BEDROCK_TIMEOUT_SECONDS: { min: 1, max: 3600, fallback: 600 },
   STREAM_IDLE_TIMEOUT_SECONDS: { min: 1, max: 3600, fallback: 120 },
   // The load balancer's idle timeout (1 to 4000 s, 600 by default), which the construct passes on.
@@ -99,6 +101,17 @@ export function parseModelAliases(raw: string | undefined): Record<string, strin
   return parsed as Record<string, string>;
 }
 
+/** MAX_BODY_BYTES_IN_FLIGHT, which when set must hold at least one body of MAX_REQUEST_BODY_BYTES. */
+export function parseBodyBytesInFlight(raw: string | undefined, rawBodyLimit: string | undefined): number | undefined {
+  const inFlight = parseInteger('MAX_BODY_BYTES_IN_FLIGHT', raw);
+  const bodyLimit = parseInteger('MAX_REQUEST_BODY_BYTES', rawBodyLimit);
+  if (inFlight !== undefined && inFlight < bodyLimit) {
+    throw new ProxySettingError('MAX_BODY_BYTES_IN_FLIGHT',
+      `must be at least MAX_REQUEST_BODY_BYTES (${bodyLimit}), to hold one body of the largest accepted size`, `"${raw}"`);
+  }
+  return inFlight;
+}
+
 /**
  * Applies every rule above to the settings `env` holds; `isKnown` tells which values are known now
  * (the construct skips deploy-time tokens). Throws the first {@link ProxySettingError}.
@@ -113,4 +126,8 @@ export function checkProxySettings(env: { readonly [name: string]: string | unde
   parseModelAliases(known('MODEL_ALIASES'));
   for (const name of Object.keys(INTEGER_SETTINGS) as IntegerSetting[]) parseInteger(name, known(name));
   for (const name of Object.keys(BOOLEAN_SETTINGS) as BooleanSetting[]) parseBoolean(name, known(name));
+  // Compared only when the body limit is known too (or unset, so its fallback applies).
+  if (env.MAX_REQUEST_BODY_BYTES === undefined || known('MAX_REQUEST_BODY_BYTES') !== undefined) {
+    parseBodyBytesInFlight(known('MAX_BODY_BYTES_IN_FLIGHT'), known('MAX_REQUEST_BODY_BYTES'));
+  }
 }

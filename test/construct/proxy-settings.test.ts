@@ -102,6 +102,8 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
       'environment: BEDROCK_TIMEOUT_SECONDS must be an integer from 1 to 3600, or the proxy refuses to start; received "0"; fix BEDROCK_TIMEOUT_SECONDS, or omit it to use the proxy\'s default'],
     [{ environment: { ENABLE_PROMPT_CACHING: 'yes' } },
       'environment: ENABLE_PROMPT_CACHING must be true or false, or the proxy refuses to start; received "yes"; fix ENABLE_PROMPT_CACHING, or omit it to use the proxy\'s default'],
+    [{ environment: { MAX_BODY_BYTES_IN_FLIGHT: '5000000' } },
+      'environment: MAX_BODY_BYTES_IN_FLIGHT must be at least MAX_REQUEST_BODY_BYTES (10485760), to hold one body of the largest accepted size, or the proxy refuses to start; received "5000000"; fix MAX_BODY_BYTES_IN_FLIGHT, or omit it to use the proxy\'s default'],
   ])('invalid props %o fail at construction', (props, message) => {
     // GIVEN
     const stack = newStack();
@@ -114,7 +116,9 @@ describe('BedrockAccessGateway settings handed to the proxy', () => {
     const stack = newStack();
     const level = new CfnParameter(stack, 'LogLevel').valueAsString;
     // WHEN
-    new BedrockAccessGateway(stack, 'Gateway', { environment: { LOG_LEVEL: level, MAX_REQUEST_BODY_BYTES: Token.asString(Aws.NO_VALUE) } });
+    new BedrockAccessGateway(stack, 'Gateway', {
+      environment: { LOG_LEVEL: level, MAX_REQUEST_BODY_BYTES: Token.asString(Aws.NO_VALUE), MAX_BODY_BYTES_IN_FLIGHT: '2048' },
+    });
     // THEN
     synthClean(stack).hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ LOG_LEVEL: { Ref: 'LogLevel' } }) },

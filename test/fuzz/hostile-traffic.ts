@@ -163,8 +163,14 @@ export class HostileRequests {
   /** The families of requests, by name. */
   static readonly FAMILIES = ['bad-json', 'wrong-types', 'huge-strings', 'deep-nesting', 'bad-unicode', 'bad-base64', 'ssrf', 'counts',
     'headers', 'framing', 'paths', 'valid'];
+  /**
+   * Families sent only when named: `largest-bodies`, valid chat requests of just under the default 10 MiB body limit,
+   * measures a flood of the largest bodies a gateway accepts.
+   */
+  static readonly NAMED_ONLY = ['largest-bodies'];
 
   private readonly rng: Rng;
+  private largestBody?: Buffer;
 
   constructor(
     private readonly target: Pick<FuzzTarget, 'apiKey' | 'routePrefix' | 'port'>,
@@ -189,6 +195,7 @@ export class HostileRequests {
       ['framing', () => this.framing()],
       ['paths', () => this.badPath()],
       ['valid', () => this.valid()],
+      ['largest-bodies', () => this.largest()],
     ];
     const [family, make] = pick(this.rng, all.filter(([name]) => this.only.includes(name)));
     return { ...make(), family };
@@ -422,6 +429,12 @@ export class HostileRequests {
     const headers: Array<[string, string]> = [['Host', '127.0.0.1'], ['Authorization', `Bearer ${this.target.apiKey}`], ['Connection', 'close']];
     if (body) headers.push(['Content-Type', 'application/json'], ['Content-Length', String(Buffer.byteLength(body))]);
     return { family: '', bytes: rawRequest(`${method} ${path} HTTP/1.1`, headers, body) };
+  }
+
+  private largest(): HostileRequest {
+    // Made once: the client's own memory and CPU stay out of the measure.
+    this.largestBody ??= this.post('/chat/completions', JSON.stringify(chatBody({ messages: [{ role: 'user', content: 'x'.repeat(10 * 1024 * 1024 - 1024) }] })));
+    return { family: '', bytes: this.largestBody };
   }
 
   private valid(): HostileRequest {

@@ -20,8 +20,10 @@ describe('Lambda entry point (ALB events)', () => {
   beforeAll(async () => {
     emulator = await BedrockEmulator.start();
     // The deployed function is configured only by environment; the SDK picks the emulator up from AWS_ENDPOINT_URL_*.
-    // The load balancer in front waits 3 s (its idle timeout).
+    // The load balancer in front waits 3 s (its idle timeout) and passes at most 1 MB; the instance holds one such body at once.
+    const oneMegabyte = '1048576';
     Object.assign(process.env, { ...emulator.environment, API_KEY: KEY, LOG_LEVEL: 'silent', REQUEST_TIMEOUT_SECONDS: '3' });
+    Object.assign(process.env, { MAX_REQUEST_BODY_BYTES: oneMegabyte, MAX_BODY_BYTES_IN_FLIGHT: oneMegabyte });
     ({ handler } = await import('../../lambda/lambda'));
   });
   afterAll(async () => {
@@ -63,6 +65,14 @@ describe('Lambda entry point (ALB events)', () => {
     expect(seen[0].headers?.['content-type']).toMatch(/^text\/event-stream/);
     expect(seen[0].body).toMatch(/data: \[DONE\]\n\n$/);
     expect(emulator.callsTo('ConverseStream')[0].body.messages[0].content[0].text).toBe('streamed through lambda');
+  });
+
+  test('each invocation gives its body\'s room back: large prompts one after another are all served', async () => {
+    for (const letter of ['a', 'b', 'c']) {
+      const completion = await sdk(false).chat.completions.create({ model: 'amazon.nova-lite-v1:0', messages: [{ role: 'user', content: letter.repeat(600_000) }] });
+      expect(completion.choices[0].message.content?.[0]).toBe(letter);
+    }
+    expect(emulator.callsTo('Converse').map((call) => call.body.messages[0].content[0].text)).toEqual(['a', 'b', 'c'].map((l) => l.repeat(600_000)));
   });
 
   test.each<[string, AlbRequest, number, string]>([

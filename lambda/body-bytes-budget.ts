@@ -1,0 +1,103 @@
+import { getHeapStatistics } from 'node:v8';
+import { FastifyInstance } from 'fastify';
+import { OpenAIError } from './errors';
+
+/** One request waiting for its share of the budget. */
+interface Waiter {
+  readonly bytes: number;
+  readonly grant: () => void;
+}
+
+/**
+ * Bytes of request bodies the process holds at once. A request's body, the text and objects parsed from it and the
+ * Bedrock request made of them each cost about its size, so without a bound a few dozen large bodies arriving together
+ * take more memory than a task has. A request takes its share before its body is read and gives it back when its
+ * answer ends; a request that does not fit waits, unread (TCP holds the rest of its body back), in arrival order, until
+ * its share is free or its `signal` fires.
+ */
+export class BodyBytesBudget {
+  private available: number;
+  private readonly waiting: Waiter[] = [];
+
+  constructor(readonly capacity: number) {
+    this.available = capacity;
+  }
+
+  /** Resolves with the function that gives `bytes` back (at most `capacity`) once they are free; rejects with `signal`'s reason. */
+  take(bytes: number, signal: AbortSignal): Promise<() => void> {
+    const share = Math.min(bytes, this.capacity);
+    let given = false;
+    const giveBack = () => {
+      if (given) return;
+      given = true;
+      this.available += share;
+      this.grantWaiting();
+    };
+    if (this.waiting.length === 0 && share <= this.available) {
+      this.available -= share;
+      return Promise.resolve(giveBack);
+    }
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        bytes: share,
+        grant: () => {
+          signal.removeEventListener('abort', leave);
+          resolve(giveBack);
+        },
+      };
+      const leave = () => {
+        this.waiting.splice(this.waiting.indexOf(waiter), 1);
+        reject(signal.reason);
+        // The one that left may have been first in line, holding back those behind it that fit.
+        this.grantWaiting();
+      };
+      signal.addEventListener('abort', leave, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  private grantWaiting(): void {
+    while (this.waiting.length > 0 && this.waiting[0].bytes <= this.available) {
+      const next = this.waiting.shift()!;
+      this.available -= next.bytes;
+      next.grant();
+    }
+  }
+}
+
+/**
+ * The budget when MAX_BODY_BYTES_IN_FLIGHT is unset: an eighth of the heap V8 may grow to (64 MiB in the default
+ * 1024 MiB deployment), and never less than one body of the largest accepted size.
+ */
+export function defaultBodyBytesInFlight(bodyLimitBytes: number): number {
+  return Math.max(bodyLimitBytes, Math.floor(getHeapStatistics().heap_size_limit / 8));
+}
+
+const WAITED_TOO_LONG = 'This gateway instance is reading as many large request bodies as it holds at once '
+  + '(MAX_BODY_BYTES_IN_FLIGHT), and the request waited for room until its time was up. Please retry.';
+
+/**
+ * Every request with a body takes its announced length (the body limit when it is chunked) from `budget` before the
+ * body is read, bounded by its `upstreamSignal`, and gives it back when its answer ends or the client goes away. A body
+ * announced over the limit is refused unread by the body parser and takes nothing.
+ */
+export function registerBodyBytesBudget(app: FastifyInstance, budget: BodyBytesBudget): void {
+  app.addHook('preParsing', async (request, reply, payload) => {
+    const limit = request.routeOptions.bodyLimit;
+    const length = request.headers['content-length'];
+    const bytes = length !== undefined ? Number(length) : request.headers['transfer-encoding'] !== undefined ? limit : 0;
+    if (bytes === 0 || bytes > limit) return payload;
+    const giveBack = await budget.take(bytes, request.upstreamSignal).catch((reason: unknown) => {
+      // The deadline's reason speaks of an upstream call; this request never made one.
+      throw reason instanceof OpenAIError ? new OpenAIError(503, WAITED_TOO_LONG, { code: 'overloaded', retryAfterSeconds: 1 }) : reason;
+    });
+    // The client may have gone away between the grant and this line; its 'close' has then been emitted.
+    if (request.upstreamSignal.aborted) {
+      giveBack();
+      throw request.upstreamSignal.reason;
+    }
+    reply.raw.once('close', giveBack);
+    return payload;
+  });
+}

@@ -1,0 +1,159 @@
+import { getHeapStatistics } from 'node:v8';
+import OpenAI from 'openai';
+import { describe, expect, test } from 'vitest';
+import { useHarness } from './harness';
+import { BodyBytesBudget, defaultBodyBytesInFlight } from '../../lambda/body-bytes-budget';
+
+const never = new AbortController().signal;
+
+/** Settles `promise` into what it ended with, so tests can look at it without awaiting. */
+function watch<T>(promise: Promise<T>) {
+  const seen: { value?: T; reason?: unknown } = {};
+  promise.then((value) => { seen.value = value; }, (reason: unknown) => { seen.reason = reason; });
+  return seen;
+}
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('BodyBytesBudget', () => {
+  test('shares are granted while they fit, then in arrival order as bytes come back', async () => {
+    const budget = new BodyBytesBudget(100);
+    const first = await budget.take(60, never);
+    const second = watch(budget.take(50, never));
+    // 30 would fit, but waits behind the 50 that came first: a large body is not starved by small ones.
+    const third = watch(budget.take(30, never));
+    await tick();
+    expect([second.value, third.value]).toEqual([undefined, undefined]);
+    first();
+    await tick();
+    expect(typeof second.value).toBe('function');
+    expect(typeof third.value).toBe('function');
+    // 80 are taken now; giving the first share back twice frees nothing more.
+    first();
+    const fourth = watch(budget.take(30, never));
+    await tick();
+    expect(fourth.value).toBeUndefined();
+    second.value!();
+    await tick();
+    expect(typeof fourth.value).toBe('function');
+  });
+
+  test('a share is at most the capacity, so one body of any size can always be read', async () => {
+    const budget = new BodyBytesBudget(100);
+    const whole = await budget.take(1000, never);
+    const next = watch(budget.take(1, never));
+    await tick();
+    expect(next.value).toBeUndefined();
+    whole();
+    await tick();
+    expect(typeof next.value).toBe('function');
+  });
+
+  test('a request that stops waiting leaves the line with its signal\'s reason, and those behind it that fit go on', async () => {
+    const budget = new BodyBytesBudget(100);
+    const held = await budget.take(70, never);
+    const stop = new AbortController();
+    const large = watch(budget.take(50, stop.signal));
+    const small = watch(budget.take(30, never));
+    await tick();
+    expect(small.value).toBeUndefined();
+    stop.abort(new Error('client disconnected'));
+    await tick();
+    expect((large.reason as Error).message).toBe('client disconnected');
+    expect(typeof small.value).toBe('function');
+    // What the one that left would have taken is still free.
+    held();
+    await expect(budget.take(70, never)).resolves.toBeTypeOf('function');
+    await expect(budget.take(1, stop.signal)).rejects.toThrow('client disconnected');
+  });
+});
+
+test('unset, the budget is an eighth of the heap limit, and never less than the largest body', () => {
+  const eighth = Math.floor(getHeapStatistics().heap_size_limit / 8);
+  expect(defaultBodyBytesInFlight(1024)).toBe(eighth);
+  expect(defaultBodyBytesInFlight(eighth + 1)).toBe(eighth + 1);
+});
+
+// Room for one 64 KB body at a time; callers wait 2 s for an answer to start.
+describe('MAX_BODY_BYTES_IN_FLIGHT on the server', () => {
+  const h = useHarness({ env: { MAX_REQUEST_BODY_BYTES: '65536', MAX_BODY_BYTES_IN_FLIGHT: '65536', REQUEST_TIMEOUT_SECONDS: '2' } });
+  const MODEL = 'amazon.nova-lite-v1:0';
+  const large = (tag: string) => ({ model: MODEL, messages: [{ role: 'user' as const, content: `${tag} ${'x'.repeat(40_000)}` }] });
+  const tagOf = (body: any) => String(body.messages[0].content[0].text).slice(0, 1);
+  const answer = (text: string) => ({
+    output: { message: { role: 'assistant', content: [{ text }] } },
+    stopReason: 'end_turn',
+    usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+  });
+
+  /** Holds Bedrock's answer to each tagged request until `release(tag)`. */
+  function holdAnswers() {
+    const gates = new Map<string, () => void>();
+    h.emulator.onConverse(async ({ body }) => {
+      const tag = tagOf(body);
+      await new Promise<void>((resolve) => gates.set(tag, resolve));
+      return { output: answer(tag) };
+    });
+    return (tag: string) => gates.get(tag)!();
+  }
+  const converseTags = () => h.emulator.callsTo('Converse').map((call) => tagOf(call.body));
+
+  test('a large body waits, unread, until the one before it is answered; both are served', async () => {
+    const release = holdAnswers();
+    const a = h.openai.chat.completions.create(large('A'));
+    await expect.poll(converseTags).toEqual(['A']);
+    const b = h.openai.chat.completions.create(large('B'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(converseTags()).toEqual(['A']);
+    release('A');
+    expect((await a).choices[0].message.content).toBe('A');
+    await expect.poll(converseTags).toEqual(['A', 'B']);
+    release('B');
+    expect((await b).choices[0].message.content).toBe('B');
+  });
+
+  test('one that waits until its time is up gets a 503 to retry, and never reaches Bedrock', async () => {
+    // A stream under way is bounded by its events, not by REQUEST_TIMEOUT_SECONDS: it holds its share past B's time.
+    let streamed = '';
+    h.emulator.onConverseStream(() => [
+      { event: { messageStart: { role: 'assistant' } } },
+      { event: { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'A' } } } },
+      { delayMs: 2500 },
+      { event: { messageStop: { stopReason: 'end_turn' } } },
+    ]);
+    const a = (async () => {
+      for await (const chunk of await h.openai.chat.completions.create({ ...large('A'), stream: true })) streamed += chunk.choices[0]?.delta.content ?? '';
+    })();
+    await expect.poll(() => streamed).toBe('A');
+    const error = await h.openai.chat.completions.create(large('B')).then(() => {
+      throw new Error('B was served');
+    }, (err: unknown) => err as InstanceType<typeof OpenAI.APIError>);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error.status).toBe(503);
+    expect(error.headers?.get('retry-after')).toBe('1');
+    expect(error.error).toEqual({
+      message: 'This gateway instance is reading as many large request bodies as it holds at once (MAX_BODY_BYTES_IN_FLIGHT), and the request waited for room until its time was up. Please retry.',
+      type: 'server_error',
+      param: null,
+      code: 'overloaded',
+    });
+    await a;
+    expect(h.emulator.callsTo('Converse')).toEqual([]);
+  });
+
+  test('a client that goes away, waiting or answered in part, leaves nothing held', async () => {
+    const release = holdAnswers();
+    const stopA = new AbortController();
+    const stopB = new AbortController();
+    const a = h.openai.chat.completions.create(large('A'), { signal: stopA.signal }).catch((err: unknown) => err);
+    await expect.poll(converseTags).toEqual(['A']);
+    const b = h.openai.chat.completions.create(large('B'), { signal: stopB.signal }).catch((err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stopB.abort();
+    stopA.abort();
+    await Promise.all([a, b]);
+    const c = h.openai.chat.completions.create(large('C'));
+    await expect.poll(converseTags).toEqual(['A', 'C']);
+    release('C');
+    expect((await c).choices[0].message.content).toBe('C');
+  });
+});
