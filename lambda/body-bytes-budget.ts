@@ -2,6 +2,9 @@ import { getHeapStatistics } from 'node:v8';
 import { FastifyInstance } from 'fastify';
 import { OpenAIError } from './errors';
 
+/** Bodies up to this size, and a sixteenth of the budget, never wait for it (they still count against it). */
+const SMALL_BODY_BYTES = 256 * 1024;
+
 /** One request waiting for its share of the budget. */
 interface Waiter {
   readonly bytes: number;
@@ -13,14 +16,18 @@ interface Waiter {
  * Bedrock request made of them each cost about its size, so without a bound a few dozen large bodies arriving together
  * take more memory than a task has. A request takes its share before its body is read and gives it back when its
  * answer ends; a request that does not fit waits, unread (TCP holds the rest of its body back), in arrival order, until
- * its share is free or its `signal` fires.
+ * its share is free or its `signal` fires. Small bodies (ordinary chat requests) take their share without waiting, so
+ * that large ones waiting, or read slowly, never hold them up.
  */
 export class BodyBytesBudget {
   private available: number;
   private readonly waiting: Waiter[] = [];
 
+  private readonly smallBytes: number;
+
   constructor(readonly capacity: number) {
     this.available = capacity;
+    this.smallBytes = Math.min(SMALL_BODY_BYTES, capacity / 16);
   }
 
   /** Resolves with the function that gives `bytes` back (at most `capacity`) once they are free; rejects with `signal`'s reason. */
@@ -33,7 +40,7 @@ export class BodyBytesBudget {
       this.available += share;
       this.grantWaiting();
     };
-    if (this.waiting.length === 0 && share <= this.available) {
+    if (share <= this.smallBytes || (this.waiting.length === 0 && share <= this.available)) {
       this.available -= share;
       return Promise.resolve(giveBack);
     }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { errorCodes, FastifyInstance, FastifyRequest } from 'fastify';
+import { OpenAIError } from './errors';
 import { checkJsonShape } from './request-limits';
 
 /**
@@ -28,8 +29,10 @@ const CHUNKED_START_BYTES = 64 * 1024;
 
 /**
  * The body as text, with fastify's own limits and errors (413 over the route's body limit, 400 when it does not match
- * its Content-Length). Each chunk is copied into one buffer of the announced length as it arrives: fastify's reader
- * keeps every chunk to the end and then concatenates them, so a large body was held twice before it became text.
+ * its Content-Length), and a 408 when it has not all arrived by the time the request's `upstreamSignal` fires: a body
+ * sent slowly holds its share of the process's body budget only as long as its caller waits. Each chunk is copied
+ * into one buffer of the announced length as it arrives: fastify's reader keeps every chunk to the end and then
+ * concatenates them, so a large body was held twice before it became text.
  */
 function readText(request: FastifyRequest, payload: Readable): Promise<string> {
   const limit = request.routeOptions.bodyLimit;
@@ -38,10 +41,16 @@ function readText(request: FastifyRequest, payload: Readable): Promise<string> {
   return new Promise((resolve, reject) => {
     let body: Buffer = Buffer.allocUnsafe(Number.isNaN(declared) ? CHUNKED_START_BYTES : declared);
     let received = 0;
+    const signal = request.upstreamSignal;
     const stop = () => {
       payload.removeListener('data', onData);
       payload.removeListener('end', onEnd);
       payload.removeListener('error', onError);
+      signal.removeEventListener('abort', onTimeUp);
+    };
+    const onTimeUp = () => {
+      stop();
+      reject(new OpenAIError(408, 'The request body did not arrive in the time the request had. Please retry.', { code: 'request_timeout' }));
     };
     const onData = (chunk: Buffer) => {
       if (received + chunk.length > limit) {
@@ -61,6 +70,8 @@ function readText(request: FastifyRequest, payload: Readable): Promise<string> {
       if (!(typeof err.statusCode === 'number' && err.statusCode >= 400)) err.statusCode = 400;
       reject(err);
     };
+    if (signal.aborted) return onTimeUp();
+    signal.addEventListener('abort', onTimeUp, { once: true });
     payload.on('data', onData);
     payload.on('end', onEnd);
     payload.on('error', onError);

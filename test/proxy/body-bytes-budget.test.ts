@@ -1,7 +1,8 @@
+import { connect } from 'node:net';
 import { getHeapStatistics } from 'node:v8';
 import OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
-import { useHarness } from './harness';
+import { TEST_API_KEY, useHarness } from './harness';
 import { BodyBytesBudget, defaultBodyBytesInFlight } from '../../lambda/body-bytes-budget';
 
 const never = new AbortController().signal;
@@ -40,7 +41,7 @@ describe('BodyBytesBudget', () => {
   test('a share is at most the capacity, so one body of any size can always be read', async () => {
     const budget = new BodyBytesBudget(100);
     const whole = await budget.take(1000, never);
-    const next = watch(budget.take(1, never));
+    const next = watch(budget.take(10, never));
     await tick();
     expect(next.value).toBeUndefined();
     whole();
@@ -62,8 +63,26 @@ describe('BodyBytesBudget', () => {
     expect(typeof small.value).toBe('function');
     // What the one that left would have taken is still free.
     held();
-    await expect(budget.take(70, never)).resolves.toBeTypeOf('function');
-    await expect(budget.take(1, stop.signal)).rejects.toThrow('client disconnected');
+    const again = await budget.take(70, never);
+    await expect(budget.take(50, stop.signal)).rejects.toThrow('client disconnected');
+    again();
+  });
+
+  test('a small body (up to a sixteenth of the budget) never waits, even behind a large one, but counts', async () => {
+    const budget = new BodyBytesBudget(160);
+    const held = await budget.take(150, never);
+    const large = watch(budget.take(155, never));
+    const small = watch(budget.take(10, never));
+    await tick();
+    expect(large.value).toBeUndefined();
+    expect(typeof small.value).toBe('function');
+    // With the 150 back, the small body's 10 still leaves too little for the large one, until it goes too.
+    held();
+    await tick();
+    expect(large.value).toBeUndefined();
+    small.value!();
+    await tick();
+    expect(typeof large.value).toBe('function');
   });
 });
 
@@ -138,6 +157,28 @@ describe('MAX_BODY_BYTES_IN_FLIGHT on the server', () => {
     });
     await a;
     expect(h.emulator.callsTo('Converse')).toEqual([]);
+  });
+
+  test('a body sent too slowly is a 408 when its time is up, and gives its room back', async () => {
+    const socket = connect(Number(new URL(h.origin).port), '127.0.0.1');
+    let reply = '';
+    socket.on('data', (chunk) => { reply += chunk; });
+    socket.write([
+      'POST /api/v1/chat/completions HTTP/1.1', 'Host: gateway', `Authorization: Bearer ${TEST_API_KEY}`, 'Content-Type: application/json',
+      'Content-Length: 60000', '', '{"model":"amazon.nova-lite-v1:0","messages":[{"role":"user","content":"',
+    ].join('\r\n'));
+    try {
+      await expect.poll(() => reply, { timeout: 3000 }).toMatch(/\}\}$/);
+      expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+      expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4))).toEqual({
+        error: { message: 'The request body did not arrive in the time the request had. Please retry.', type: 'invalid_request_error', param: null, code: 'request_timeout' },
+      });
+      // The slow client is still connected; a large body is read at once.
+      h.emulator.onConverse(() => ({ output: answer('C') }));
+      expect((await h.openai.chat.completions.create(large('C'))).choices[0].message.content).toBe('C');
+    } finally {
+      socket.destroy();
+    }
   });
 
   test('a client that goes away, waiting or answered in part, leaves nothing held', async () => {
