@@ -21,9 +21,8 @@ interface Waiter {
  */
 export class BodyBytesBudget {
   private available: number;
-  private readonly waiting: Waiter[] = [];
-
   private readonly smallBytes: number;
+  private readonly waiting: Waiter[] = [];
 
   constructor(readonly capacity: number) {
     this.available = capacity;
