@@ -1,10 +1,11 @@
 import { GenerationSettings, ResponseFormat } from '../chat/chat-request';
 import { OpenAIError } from '../errors';
+import { customToolAsFunction } from './custom-tools';
 import { ResponsesRequest, TextFormat } from './responses-request';
 
 /**
  * The Responses request's generation fields as the settings the Converse request is assembled from (the same as
- * chat's): `max_output_tokens`, sampling, function tools and `tool_choice`, `text.format`, `reasoning.effort`.
+ * chat's): `max_output_tokens`, sampling, function and custom tools and `tool_choice`, `text.format`, `reasoning.effort`.
  */
 export function toGenerationSettings(request: ResponsesRequest): GenerationSettings {
   const choice = request.tool_choice;
@@ -13,8 +14,9 @@ export function toGenerationSettings(request: ResponsesRequest): GenerationSetti
     temperature: request.temperature,
     top_p: request.top_p,
     tools: (request.tools ?? []).map((tool, i) => {
+      if (tool.type === 'custom') return customToolAsFunction(tool);
       if (tool.type !== 'function') {
-        const message = `Tool type "${tool.type}" is not supported; the gateway serves function tools`;
+        const message = `Tool type "${(tool as { type: string }).type}" is not supported; the gateway serves function and custom tools`;
         throw OpenAIError.invalidRequest(message, `tools[${i}].type`, 'unsupported_tool');
       }
       const { name, description, parameters } = tool;

@@ -18,8 +18,8 @@ export function inputItems(input: string | readonly InputItem[] | undefined): In
 
 /**
  * Responses input items → the Converse conversation, directly: `instructions` and system/developer messages become
- * `system`; user messages, images and function-call outputs user turns; assistant text, function calls and reasoning
- * items (with their signed block) assistant turns. Consecutive items of one role merge into one turn.
+ * `system`; user messages, images and tool-call outputs user turns; assistant text, function and custom tool calls and
+ * reasoning items (with their signed block) assistant turns. Consecutive items of one role merge into one turn.
  */
 export async function toConversation(
   items: readonly PlacedItem[],
@@ -43,7 +43,15 @@ export async function toConversation(
           },
         }]);
         break;
+      case 'custom_tool_call':
+        // As the custom tool was given to the model (custom-tools.ts): one string argument, `input`.
+        if (typeof item.input !== 'string') throw OpenAIError.invalidRequest(`'${param}.input' must be a string.`, `${param}.input`);
+        addTurn(turns, 'assistant', [{
+          toolUse: { toolUseId: required(item.call_id, `${param}.call_id`), name: required(item.name, `${param}.name`), input: { input: item.input } },
+        }]);
+        break;
       case 'function_call_output':
+      case 'custom_tool_call_output':
         addTurn(turns, 'user', [{
           toolResult: { toolUseId: required(item.call_id, `${param}.call_id`), content: await toolOutput(item.output, `${param}.output`, loadImage) },
         }]);
@@ -54,7 +62,8 @@ export async function toConversation(
         break;
       default:
         throw OpenAIError.invalidRequest(
-          `Unsupported input item type "${type}"; use message, function_call, function_call_output or reasoning`, `${param}.type`);
+          `Unsupported input item type "${type}"; use message, function_call, function_call_output, custom_tool_call, custom_tool_call_output or reasoning`,
+          `${param}.type`);
     }
   }
   return { system, messages: turns };

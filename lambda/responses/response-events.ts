@@ -1,7 +1,8 @@
 import { ConverseStreamOutput, ReasoningContentBlock, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
 import { toOpenAIError } from '../errors';
+import { customToolInput, customToolNames } from './custom-tools';
 import {
-  FunctionCallItem, MessageItem, newId, OutputItem, OutputText, ReasoningItem, ResponseMeta, ResponseObject, responseObject,
+  CustomToolCallItem, FunctionCallItem, MessageItem, newId, OutputItem, OutputText, ReasoningItem, ResponseMeta, ResponseObject, responseObject,
   statusOf, toResponsesUsage,
 } from './response-object';
 import { sealReasoning } from './sealed-reasoning';
@@ -35,8 +36,11 @@ export class ResponseEventMapper {
   private readonly open = new Map<number, OpenBlock>();
   private stopReason?: string;
   private usage?: TokenUsage;
+  private readonly customTools: ReadonlySet<string>;
 
-  constructor(private readonly meta: ResponseMeta) {}
+  constructor(private readonly meta: ResponseMeta) {
+    this.customTools = customToolNames(meta.request);
+  }
 
   /** The events before Bedrock's first: the response, created and in progress. */
   start(): ResponseEvent[] {
@@ -50,7 +54,9 @@ export class ResponseEventMapper {
       const { toolUseId, name } = event.contentBlockStart.start.toolUse;
       const index = event.contentBlockStart.contentBlockIndex ?? 0;
       if (name === this.meta.structured?.toolName) return this.openMessage(index);
-      const item: FunctionCallItem = { id: newId('fc'), type: 'function_call', status: 'in_progress', call_id: toolUseId!, name: name!, arguments: '' };
+      const item: FunctionCallItem | CustomToolCallItem = this.customTools.has(name!)
+        ? { id: newId('ctc'), type: 'custom_tool_call', status: 'in_progress', call_id: toolUseId!, name: name!, input: '' }
+        : { id: newId('fc'), type: 'function_call', status: 'in_progress', call_id: toolUseId!, name: name!, arguments: '' };
       return this.openItem(index, item);
     }
     if (event.contentBlockDelta) {
@@ -136,6 +142,8 @@ export class ResponseEventMapper {
     if (block.item.type === 'message') {
       return [this.event('response.output_text.delta', { item_id: block.item.id, output_index: block.outputIndex, content_index: 0, delta: fragment, logprobs: [] })];
     }
+    // A custom tool's text is known once its JSON wrapper (`{"input": …}`) is whole: it is sent when the block stops.
+    if (block.item.type === 'custom_tool_call') return [];
     return [this.event('response.function_call_arguments.delta', { item_id: block.item.id, output_index: block.outputIndex, delta: fragment })];
   }
 
@@ -159,6 +167,11 @@ export class ResponseEventMapper {
       item.arguments = block.text === '' ? '{}' : block.text;
       item.status = 'completed';
       events.push(this.event('response.function_call_arguments.done', { ...ids, name: item.name, arguments: item.arguments }));
+    } else if (item.type === 'custom_tool_call') {
+      item.input = customToolInput(parsedOrNothing(block.text));
+      item.status = 'completed';
+      if (item.input !== '') events.push(this.event('response.custom_tool_call_input.delta', { ...ids, delta: item.input }));
+      events.push(this.event('response.custom_tool_call_input.done', { ...ids, input: item.input }));
     } else {
       closeReasoning(item, block);
       if (block.summaryOpen) {
@@ -169,6 +182,15 @@ export class ResponseEventMapper {
       }
     }
     return [...events, this.event('response.output_item.done', { output_index: outputIndex, item: { ...item } })];
+  }
+}
+
+/** Streamed tool input as JSON, or undefined when it is not (a stream cut short). */
+function parsedOrNothing(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

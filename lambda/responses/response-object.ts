@@ -3,6 +3,7 @@ import { ContentBlock, ConverseResponse, StopReason, TokenUsage } from '@aws-sdk
 import { StructuredOutput } from '../chat/structured-output';
 import { toUsage } from '../chat/usage';
 import { OpenAIErrorBody } from '../errors';
+import { customToolInput, customToolNames } from './custom-tools';
 import { ResponsesRequest, TextFormat } from './responses-request';
 import { sealReasoning } from './sealed-reasoning';
 
@@ -38,7 +39,17 @@ export interface FunctionCallItem {
   arguments: string;
 }
 
-export type OutputItem = MessageItem | ReasoningItem | FunctionCallItem;
+/** A call to one of the request's custom tools: its input is the text the tool takes. */
+export interface CustomToolCallItem {
+  id: string;
+  type: 'custom_tool_call';
+  status: 'in_progress' | 'completed' | 'incomplete';
+  call_id: string;
+  name: string;
+  input: string;
+}
+
+export type OutputItem = MessageItem | ReasoningItem | FunctionCallItem | CustomToolCallItem;
 
 export interface ResponsesUsage {
   input_tokens: number;
@@ -161,11 +172,13 @@ export function messageItem(id: string, text: string, status: MessageItem['statu
 
 /**
  * Converse content blocks → output items: reasoning blocks → `reasoning` (text as the summary, the signed block as
- * `encrypted_content`), text → `message`, tool calls → `function_call`. A response_format tool's input is the
- * message text, and then the whole of it: text the model wrote around the call is not part of the answer.
+ * `encrypted_content`), text → `message`, tool calls → `function_call` (`custom_tool_call` for the request's custom
+ * tools). A response_format tool's input is the message text, and then the whole of it: text the model wrote around
+ * the call is not part of the answer.
  */
-export function outputItems(blocks: readonly ContentBlock[], structured: StructuredOutput | undefined, itemStatus: MessageItem['status']): OutputItem[] {
-  const answer = blocks.find((b) => b.toolUse && b.toolUse.name === structured?.toolName)?.toolUse;
+export function outputItems(blocks: readonly ContentBlock[], meta: ResponseMeta, itemStatus: MessageItem['status']): OutputItem[] {
+  const answer = blocks.find((b) => b.toolUse && b.toolUse.name === meta.structured?.toolName)?.toolUse;
+  const customTools = customToolNames(meta.request);
   const items: OutputItem[] = [];
   for (const block of blocks) {
     if (block.reasoningContent) {
@@ -175,6 +188,9 @@ export function outputItems(blocks: readonly ContentBlock[], structured: Structu
       items.push(messageItem(newId('msg'), block.text, itemStatus));
     } else if (block.toolUse && block.toolUse === answer) {
       items.push(messageItem(newId('msg'), JSON.stringify(answer.input ?? {}), itemStatus));
+    } else if (block.toolUse && customTools.has(block.toolUse.name!)) {
+      const { toolUseId, name, input } = block.toolUse;
+      items.push({ id: newId('ctc'), type: 'custom_tool_call', status: itemStatus, call_id: toolUseId!, name: name!, input: customToolInput(input) });
     } else if (block.toolUse) {
       const { toolUseId, name, input } = block.toolUse;
       items.push({ id: newId('fc'), type: 'function_call', status: itemStatus, call_id: toolUseId!, name: name!, arguments: JSON.stringify(input ?? {}) });
@@ -186,6 +202,6 @@ export function outputItems(blocks: readonly ContentBlock[], structured: Structu
 /** A Converse response as a Responses `response`. */
 export function toResponse(output: ConverseResponse, meta: ResponseMeta): ResponseObject {
   const { status, incomplete_details } = statusOf(output.stopReason);
-  const items = outputItems(output.output?.message?.content ?? [], meta.structured, status === 'completed' ? 'completed' : 'incomplete');
+  const items = outputItems(output.output?.message?.content ?? [], meta, status === 'completed' ? 'completed' : 'incomplete');
   return responseObject(meta, status, items, toResponsesUsage(output.usage), { error: null, incomplete_details });
 }

@@ -13,6 +13,8 @@ export interface InputItem {
   readonly call_id?: string;
   readonly name?: string;
   readonly arguments?: string;
+  /** A custom tool call's text. */
+  readonly input?: string;
   readonly output?: unknown;
   readonly id?: string;
   readonly summary?: ReadonlyArray<{ readonly type?: string; readonly text?: string }>;
@@ -27,7 +29,17 @@ export interface ResponsesFunctionTool {
   readonly strict?: boolean | null;
 }
 
-export type ResponsesToolChoice = 'none' | 'auto' | 'required' | { readonly type: 'function'; readonly name: string };
+/** A custom (free-form) tool: its input is text, optionally in a grammar, not JSON arguments. */
+export interface ResponsesCustomTool {
+  readonly type: 'custom';
+  readonly name: string;
+  readonly description?: string | null;
+  readonly format?: { readonly type: 'text' } | { readonly type: 'grammar'; readonly syntax: string; readonly definition: string } | null;
+}
+
+export type ResponsesTool = ResponsesFunctionTool | ResponsesCustomTool;
+
+export type ResponsesToolChoice = 'none' | 'auto' | 'required' | { readonly type: 'function' | 'custom'; readonly name: string };
 
 export interface TextFormat {
   readonly type: 'text' | 'json_object' | 'json_schema';
@@ -41,7 +53,7 @@ export interface ResponsesRequest {
   readonly model?: string;
   readonly input?: string | readonly InputItem[];
   readonly instructions?: string | null;
-  readonly tools?: readonly ResponsesFunctionTool[];
+  readonly tools?: readonly ResponsesTool[];
   readonly tool_choice?: ResponsesToolChoice;
   readonly parallel_tool_calls?: boolean | null;
   readonly max_output_tokens?: number | null;
@@ -79,17 +91,37 @@ export const responsesRequestSchema = {
         type: 'object',
         required: ['type'],
         properties: { type: { type: 'string' } },
-        if: { properties: { type: { const: 'function' } } },
-        then: {
-          required: ['name'],
-          properties: { name: toolName, description: nullable('string'), parameters: nullable('object'), strict: nullable('boolean') },
-        },
+        allOf: [
+          {
+            if: { properties: { type: { const: 'function' } } },
+            then: {
+              required: ['name'],
+              properties: { name: toolName, description: nullable('string'), parameters: nullable('object'), strict: nullable('boolean') },
+            },
+          },
+          {
+            if: { properties: { type: { const: 'custom' } } },
+            then: {
+              required: ['name'],
+              properties: {
+                name: toolName,
+                description: nullable('string'),
+                format: nullable('object', {
+                  required: ['type'],
+                  properties: { type: { enum: ['text', 'grammar'] }, syntax: { type: 'string' }, definition: { type: 'string' } },
+                  if: { properties: { type: { const: 'grammar' } } },
+                  then: { required: ['syntax', 'definition'] },
+                }),
+              },
+            },
+          },
+        ],
       },
     },
     tool_choice: {
       anyOf: [
         { enum: ['none', 'auto', 'required'] },
-        { type: 'object', required: ['type', 'name'], properties: { type: { const: 'function' }, name: { type: 'string' } } },
+        { type: 'object', required: ['type', 'name'], properties: { type: { enum: ['function', 'custom'] }, name: { type: 'string' } } },
       ],
     },
     parallel_tool_calls: nullable('boolean'),
