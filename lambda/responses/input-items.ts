@@ -39,15 +39,18 @@ export async function toConversation(
           toolUse: {
             toolUseId: required(item.call_id, `${param}.call_id`),
             name: required(item.name, `${param}.name`),
-            input: parseArguments(item.arguments ?? '', `${param}.arguments`) as never,
+            input: parseArguments(stringField(item.arguments, `${param}.arguments`, ''), `${param}.arguments`) as never,
           },
         }]);
         break;
       case 'custom_tool_call':
         // As the custom tool was given to the model (custom-tools.ts): one string argument, `input`.
-        if (typeof item.input !== 'string') throw OpenAIError.invalidRequest(`'${param}.input' must be a string.`, `${param}.input`);
         addTurn(turns, 'assistant', [{
-          toolUse: { toolUseId: required(item.call_id, `${param}.call_id`), name: required(item.name, `${param}.name`), input: { input: item.input } },
+          toolUse: {
+            toolUseId: required(item.call_id, `${param}.call_id`),
+            name: required(item.name, `${param}.name`),
+            input: { input: stringField(item.input, `${param}.input`) },
+          },
         }]);
         break;
       case 'function_call_output':
@@ -71,6 +74,13 @@ export async function toConversation(
 
 function required(value: string | undefined, param: string): string {
   if (typeof value !== 'string' || value === '') throw OpenAIError.invalidRequest(`'${param}' is required.`, param);
+  return value;
+}
+
+/** A string field (`fallback` when absent): the items' fields are checked here, not by the route's schema. */
+function stringField(value: unknown, param: string, fallback?: string): string {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'string') throw OpenAIError.invalidRequest(`'${param}' must be a string.`, param);
   return value;
 }
 

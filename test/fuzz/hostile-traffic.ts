@@ -131,6 +131,41 @@ const CHAT_PATHS: ReadonlyArray<(v: unknown) => Record<string, unknown>> = [
   (v) => chatBody({ service_tier: v }),
 ];
 
+const responsesBody = (overrides: Record<string, unknown> = {}) => ({ model: CHAT_MODEL, input: 'hello', store: false, ...overrides });
+
+/** Fields of a Responses API request (input items, tools, formats, the store) and where a hostile value can go. */
+const RESPONSES_PATHS: ReadonlyArray<(v: unknown) => Record<string, unknown>> = [
+  (v) => responsesBody({ model: v }),
+  (v) => responsesBody({ input: v }),
+  (v) => responsesBody({ input: [v] }),
+  (v) => responsesBody({ input: [{ type: v, role: 'user', content: 'x' }] }),
+  (v) => responsesBody({ input: [{ type: 'message', role: v, content: 'x' }] }),
+  (v) => responsesBody({ input: [{ role: 'user', content: v }] }),
+  (v) => responsesBody({ input: [{ role: 'user', content: [v] }] }),
+  (v) => responsesBody({ input: [{ role: 'user', content: [{ type: 'input_image', image_url: v }] }] }),
+  (v) => responsesBody({ input: [{ type: 'function_call', call_id: v, name: 'f', arguments: '{}' }, { type: 'function_call_output', call_id: 'c', output: 'r' }] }),
+  (v) => responsesBody({ input: [{ type: 'function_call', call_id: 'c', name: 'f', arguments: v }, { type: 'function_call_output', call_id: 'c', output: 'r' }] }),
+  (v) => responsesBody({ input: [{ type: 'function_call_output', call_id: 'c', output: v }] }),
+  (v) => responsesBody({ input: [{ type: 'custom_tool_call', call_id: 'c', name: 'f', input: v }, { type: 'custom_tool_call_output', call_id: 'c', output: 'r' }] }),
+  (v) => responsesBody({ input: [{ role: 'user', content: 'x' }, { type: 'reasoning', summary: [], encrypted_content: v }] }),
+  (v) => responsesBody({ instructions: v }),
+  (v) => responsesBody({ tools: v }),
+  (v) => responsesBody({ tools: [v] }),
+  (v) => responsesBody({ tools: [{ type: 'function', name: v }] }),
+  (v) => responsesBody({ tools: [{ type: 'function', name: 'f', parameters: v }] }),
+  (v) => responsesBody({ tools: [{ type: 'custom', name: 'f', format: v }] }),
+  (v) => responsesBody({ tool_choice: v }),
+  (v) => responsesBody({ text: { format: v } }),
+  (v) => responsesBody({ text: { format: { type: 'json_schema', name: 'a', schema: v } } }),
+  (v) => responsesBody({ reasoning: v }),
+  (v) => responsesBody({ max_output_tokens: v }),
+  (v) => responsesBody({ temperature: v }),
+  (v) => responsesBody({ previous_response_id: v, store: v }),
+  (v) => responsesBody({ stream: v }),
+  (v) => responsesBody({ metadata: v }),
+  (v) => responsesBody({ include: v }),
+];
+
 const EMBEDDING_PATHS: ReadonlyArray<(v: unknown) => Record<string, unknown>> = [
   (v) => ({ model: v, input: 'hello' }),
   (v) => ({ model: EMBEDDING_MODEL, input: v }),
@@ -161,8 +196,8 @@ const BAD_BASE64 = ['data:image/png;base64,', 'data:image/png;base64,!!!!', 'dat
 /** Generates hostile requests with valid credentials (so they reach the parsers), from one PRNG. */
 export class HostileRequests {
   /** The families of requests, by name. */
-  static readonly FAMILIES = ['bad-json', 'wrong-types', 'huge-strings', 'deep-nesting', 'bad-unicode', 'bad-base64', 'ssrf', 'counts',
-    'headers', 'framing', 'paths', 'valid'];
+  static readonly FAMILIES = ['bad-json', 'wrong-types', 'responses', 'huge-strings', 'deep-nesting', 'bad-unicode', 'bad-base64', 'ssrf',
+    'counts', 'headers', 'framing', 'paths', 'valid'];
   /**
    * Families sent only when named: `largest-bodies`, valid chat requests of just under the default 10 MiB body limit,
    * measures a flood of the largest bodies a gateway accepts.
@@ -185,6 +220,7 @@ export class HostileRequests {
     const all: Array<[string, () => HostileRequest]> = [
       ['bad-json', () => this.badJson()],
       ['wrong-types', () => this.wrongTypes()],
+      ['responses', () => this.responses()],
       ['huge-strings', () => this.hugeStrings()],
       ['deep-nesting', () => this.deepNesting()],
       ['bad-unicode', () => this.badUnicode()],
@@ -237,6 +273,10 @@ export class HostileRequests {
   private wrongTypes(): HostileRequest {
     if (this.rng() < 0.8) return this.json(pick(this.rng, CHAT_PATHS)(wrongValue(this.rng)));
     return { family: '', bytes: this.post('/embeddings', JSON.stringify(pick(this.rng, EMBEDDING_PATHS)(wrongValue(this.rng)))) };
+  }
+
+  private responses(): HostileRequest {
+    return { family: '', bytes: this.post('/responses', JSON.stringify(pick(this.rng, RESPONSES_PATHS)(wrongValue(this.rng)))) };
   }
 
   private hugeStrings(): HostileRequest {

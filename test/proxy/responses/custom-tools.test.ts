@@ -149,16 +149,15 @@ describe('custom (free-form) tools in the Responses API', () => {
   });
 
   test.each([
-    ['a tool type the gateway cannot run', { tools: [{ type: 'web_search' }] }, 'tools[0].type', 'unsupported_tool'],
-    ['a grammar without its definition', { tools: [{ type: 'custom', name: 'apply_patch', format: { type: 'grammar', syntax: 'lark' } }] }, 'tools[0].format.definition', null],
-    ['a custom tool call without its text', { input: [{ type: 'custom_tool_call', call_id: 'c1', name: 'apply_patch' }] }, 'input[0].input', null],
-  ])('%s is a 400 naming the field', async (_name, fields, param, code) => {
+    ['a grammar without its definition', { tools: [{ type: 'custom', name: 'apply_patch', format: { type: 'grammar', syntax: 'lark' } }] }, 'tools[0].format.definition'],
+    ['a custom tool call without its text', { input: [{ type: 'custom_tool_call', call_id: 'c1', name: 'apply_patch' }] }, 'input[0].input'],
+  ])('%s is a 400 naming the field', async (_name, fields, param) => {
     const error = await h.openai.responses.create({ model: NOVA, input: 'Hi', store: false, ...fields } as never).then(
       () => { throw new Error('accepted'); },
       (err: unknown) => err as InstanceType<typeof OpenAI.APIError>,
     );
     expect(error.status).toBe(400);
-    expect(error.error).toMatchObject({ type: 'invalid_request_error', param, ...(code ? { code } : {}) });
+    expect(error.error).toMatchObject({ type: 'invalid_request_error', param });
     expect(h.emulator.callsTo('Converse')).toEqual([]);
   });
 });

@@ -133,6 +133,7 @@ describe('POST /responses through the openai SDK', () => {
     ['a tool type the gateway does not serve', { tools: [{ type: 'web_search' }] }, 'tools[0].type'],
     ['an unknown input item', { input: [{ type: 'item_reference', id: 'x' }] }, 'input[0].type'],
     ['a function call without call_id', { input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }, 'input[0].call_id'],
+    ['function call arguments that are not a string', { input: [{ type: 'function_call', call_id: 'c', name: 'f', arguments: { city: 'Paris' } }] }, 'input[0].arguments'],
     ['an image by file id', { input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file-1' }] }] }, 'input[0].content[0].file_id'],
     ['reasoning the gateway did not produce', { input: [{ role: 'user', content: 'x' }, { type: 'reasoning', summary: [], encrypted_content: 'gAAAA' }] }, 'input[1].encrypted_content'],
   ])('400 naming the field: %s', async (_name, fields, param) => {
