@@ -35,23 +35,11 @@ export async function toConversation(
         await addMessage(item, param, system, turns, loadImage);
         break;
       case 'function_call':
-        addTurn(turns, 'assistant', [{
-          toolUse: {
-            toolUseId: required(item.call_id, `${param}.call_id`),
-            name: required(item.name, `${param}.name`),
-            input: parseArguments(stringField(item.arguments, `${param}.arguments`, ''), `${param}.arguments`) as never,
-          },
-        }]);
+        addTurn(turns, 'assistant', [toolUse(item, param, parseArguments(stringField(item.arguments, `${param}.arguments`, ''), `${param}.arguments`))]);
         break;
       case 'custom_tool_call':
         // As the custom tool was given to the model (custom-tools.ts): one string argument, `input`.
-        addTurn(turns, 'assistant', [{
-          toolUse: {
-            toolUseId: required(item.call_id, `${param}.call_id`),
-            name: required(item.name, `${param}.name`),
-            input: { input: stringField(item.input, `${param}.input`) },
-          },
-        }]);
+        addTurn(turns, 'assistant', [toolUse(item, param, { input: stringField(item.input, `${param}.input`) })]);
         break;
       case 'function_call_output':
       case 'custom_tool_call_output':
@@ -70,6 +58,11 @@ export async function toConversation(
     }
   }
   return { system, messages: turns };
+}
+
+/** A function or custom tool call item as the assistant's toolUse block, with its input as Bedrock takes it. */
+function toolUse(item: InputItem, param: string, input: unknown): ContentBlock {
+  return { toolUse: { toolUseId: required(item.call_id, `${param}.call_id`), name: required(item.name, `${param}.name`), input: input as never } };
 }
 
 function required(value: string | undefined, param: string): string {

@@ -4,6 +4,7 @@ import { generateText, streamText } from 'ai';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { TEST_API_KEY, useHarness } from '../harness';
+import { applyPatch, PATCH, streamedPatchCall } from './apply-patch-tool';
 import { readSse } from './sse-events';
 import { weatherModel } from '../weather-model';
 
@@ -11,8 +12,36 @@ const NOVA = 'amazon.nova-lite-v1:0';
 /** The default model here: a thinking Claude, as Codex's `gpt-*` model names map to it. */
 const SONNET_4 = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
 
+/** Codex CLI's shell tool. */
+const shell = {
+  type: 'function',
+  name: 'shell',
+  description: 'Runs a shell command and returns its output.',
+  strict: false,
+  parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } }, workdir: { type: 'string' } }, required: ['command'], additionalProperties: false },
+};
+
+/** A turn as Codex CLI sends it: these settings around its instructions, input and tools. */
+const codexTurn = <T extends Record<string, unknown>>(fields: T) => ({
+  model: 'gpt-5-codex',
+  tool_choice: 'auto',
+  parallel_tool_calls: false,
+  reasoning: { effort: 'medium', summary: 'auto' },
+  store: false,
+  stream: true,
+  include: ['reasoning.encrypted_content'],
+  ...fields,
+});
+
 describe('Responses API clients over real HTTP', () => {
   const h = useHarness({ env: { DEFAULT_MODEL: SONNET_4 } });
+
+  /** POSTs a turn to /responses with the headers Codex CLI sends. */
+  const postAsCodex = (body: Record<string, unknown>) => fetch(`${h.baseURL}/responses`, {
+    method: 'POST',
+    headers: { 'authorization': `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json', 'accept': 'text/event-stream', 'originator': 'codex_cli_rs' },
+    body: JSON.stringify(body),
+  });
 
   test('the OpenAI Agents SDK (default Responses mode) runs an agent with a tool', async () => {
     setTracingDisabled(true);
@@ -57,8 +86,7 @@ describe('Responses API clients over real HTTP', () => {
 
   test('a Codex-CLI-shaped request (streamed, store false, instructions, function-call history, encrypted reasoning asked for) ends with response.completed', async () => {
     // The shape Codex CLI sends on its second turn of a tool loop: the whole history, nothing stored server-side.
-    const codexRequest = {
-      model: 'gpt-5-codex',
+    const codexRequest = codexTurn({
       instructions: 'You are Codex, a coding agent. Use the shell tool to inspect the repository.',
       input: [
         { type: 'message', role: 'user', content: [{ type: 'input_text', text: '<environment_context>\n  <cwd>/work/app</cwd>\n</environment_context>' }] },
@@ -67,26 +95,10 @@ describe('Responses API clients over real HTTP', () => {
         { type: 'function_call', name: 'shell', arguments: '{"command":["ls"],"workdir":"/work/app"}', call_id: 'call_ls1' },
         { type: 'function_call_output', call_id: 'call_ls1', output: '{"output":"README.md\\nsrc\\n","metadata":{"exit_code":0,"duration_seconds":0.0}}' },
       ],
-      tools: [{
-        type: 'function',
-        name: 'shell',
-        description: 'Runs a shell command and returns its output.',
-        strict: false,
-        parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } }, workdir: { type: 'string' } }, required: ['command'], additionalProperties: false },
-      }],
-      tool_choice: 'auto',
-      parallel_tool_calls: false,
-      reasoning: { effort: 'medium', summary: 'auto' },
-      store: false,
-      stream: true,
-      include: ['reasoning.encrypted_content'],
+      tools: [shell],
       prompt_cache_key: '0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
-    };
-    const res = await fetch(`${h.baseURL}/responses`, {
-      method: 'POST',
-      headers: { 'authorization': `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json', 'accept': 'text/event-stream', 'originator': 'codex_cli_rs' },
-      body: JSON.stringify(codexRequest),
     });
+    const res = await postAsCodex(codexRequest);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const { raw, events } = await readSse(res);
     expect(raw).not.toContain('[DONE]');
@@ -109,6 +121,28 @@ describe('Responses API clients over real HTTP', () => {
       { role: 'assistant', content: [{ toolUse: { toolUseId: 'call_ls1', name: 'shell', input: { command: ['ls'], workdir: '/work/app' } } }] },
       { role: 'user', content: [{ toolResult: { toolUseId: 'call_ls1', content: [{ text: codexRequest.input[4].output }] } }] },
     ]);
-    expect(call.body.toolConfig).toEqual({ tools: [{ toolSpec: { name: 'shell', description: codexRequest.tools[0].description, inputSchema: { json: codexRequest.tools[0].parameters } } }], toolChoice: { auto: {} } });
+    expect(call.body.toolConfig).toEqual({ tools: [{ toolSpec: { name: 'shell', description: shell.description, inputSchema: { json: shell.parameters } } }], toolChoice: { auto: {} } });
+  });
+
+  test('a Codex-CLI-shaped first turn (shell and update_plan functions, apply_patch free-form) streams the patch as a custom_tool_call', async () => {
+    h.emulator.onConverseStream(() => streamedPatchCall('tooluse_p4'));
+    const updatePlan = {
+      type: 'function',
+      name: 'update_plan',
+      description: 'Updates the task plan.',
+      strict: false,
+      parameters: { type: 'object', properties: { plan: { type: 'array', items: { type: 'object' } } }, required: ['plan'], additionalProperties: false },
+    };
+    const res = await postAsCodex(codexTurn({
+      instructions: 'You are Codex, a coding agent.',
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Create hello.txt saying Hello "world".' }] }],
+      tools: [shell, updatePlan, applyPatch],
+      text: { verbosity: 'low' },
+    }));
+    const { events } = await readSse(res);
+    expect(events.at(-1)!.type).toBe('response.completed');
+    const done = events.filter((e) => e.type === 'response.output_item.done').map((e) => e.item);
+    expect(done).toEqual([expect.objectContaining({ type: 'custom_tool_call', call_id: 'tooluse_p4', name: 'apply_patch', input: PATCH })]);
+    expect(h.emulator.callsTo('ConverseStream')[0].body.toolConfig.tools.map((t: any) => t.toolSpec.name)).toEqual(['shell', 'update_plan', 'apply_patch']);
   });
 });
