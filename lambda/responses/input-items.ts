@@ -1,6 +1,7 @@
 import { ContentBlock, Message, SystemContentBlock, ToolResultContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import { addTurn, ConverseConversation, ImageLoader, parseArguments } from '../chat/messages';
 import { OpenAIError } from '../errors';
+import { compactedHistory } from './compaction';
 import { InputItem } from './responses-request';
 import { openReasoning } from './sealed-reasoning';
 
@@ -19,7 +20,8 @@ export function inputItems(input: string | readonly InputItem[] | undefined): In
 /**
  * Responses input items → the Converse conversation, directly: `instructions` and system/developer messages become
  * `system`; user messages, images and tool-call outputs user turns; assistant text, function and custom tool calls and
- * reasoning items (with their signed block) assistant turns. Consecutive items of one role merge into one turn.
+ * reasoning items (with their signed block) assistant turns; a compaction item is the summary it carries, a user turn.
+ * Consecutive items of one role merge into one turn.
  */
 export async function toConversation(
   items: readonly PlacedItem[],
@@ -41,6 +43,9 @@ export async function toConversation(
         // As the custom tool was given to the model (custom-tools.ts): one string argument, `input`.
         addTurn(turns, 'assistant', [toolUse(item, param, { input: stringField(item.input, `${param}.input`) })]);
         break;
+      case 'compaction':
+        addTurn(turns, 'user', compactedHistory(item.encrypted_content, `${param}.encrypted_content`));
+        break;
       case 'function_call_output':
       case 'custom_tool_call_output':
         addTurn(turns, 'user', [{
@@ -53,7 +58,7 @@ export async function toConversation(
         break;
       default:
         throw OpenAIError.invalidRequest(
-          `Unsupported input item type "${type}"; use message, function_call, function_call_output, custom_tool_call, custom_tool_call_output or reasoning`,
+          `Unsupported input item type "${type}"; use message, function_call, function_call_output, custom_tool_call, custom_tool_call_output, reasoning or compaction (compaction_trigger only last)`,
           `${param}.type`);
     }
   }

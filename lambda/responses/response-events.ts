@@ -2,7 +2,7 @@ import { ConverseStreamOutput, ReasoningContentBlock, TokenUsage } from '@aws-sd
 import { toOpenAIError } from '../errors';
 import { customToolInput, customToolNames } from './custom-tools';
 import {
-  CustomToolCallItem, FunctionCallItem, MessageItem, newId, OutputItem, OutputText, ReasoningItem, ResponseMeta, ResponseObject, responseObject,
+  CompactionItem, CustomToolCallItem, FunctionCallItem, MessageItem, newId, OutputItem, OutputText, ReasoningItem, ResponseMeta, ResponseObject, responseObject,
   statusOf, toResponsesUsage,
 } from './response-object';
 import { sealReasoning } from './sealed-reasoning';
@@ -14,10 +14,13 @@ export interface ResponseEvent {
   readonly [field: string]: unknown;
 }
 
+/** The output items a Converse stream produces (a compaction is answered whole). */
+type StreamedItem = Exclude<OutputItem, CompactionItem>;
+
 /** A Converse content block being streamed, and the output item it became. */
 interface OpenBlock {
   readonly outputIndex: number;
-  readonly item: OutputItem;
+  readonly item: StreamedItem;
   text: string;
   /** Reasoning only: the signature and redacted content, sealed into `encrypted_content` when the block stops. */
   signature?: string;
@@ -32,7 +35,7 @@ interface OpenBlock {
  */
 export class ResponseEventMapper {
   private sequence = 0;
-  private readonly items: OutputItem[] = [];
+  private readonly items: StreamedItem[] = [];
   private readonly open = new Map<number, OpenBlock>();
   private stopReason?: string;
   private usage?: TokenUsage;
@@ -83,6 +86,16 @@ export class ResponseEventMapper {
     return { events, response: responseObject(this.meta, status, this.items, toResponsesUsage(this.usage), { error: null, incomplete_details }) };
   }
 
+  /** The events of a response answered whole rather than streamed (a compaction): each item added and done, then the terminal event. */
+  whole(response: ResponseObject): ResponseEvent[] {
+    const started = this.start();
+    const items = response.output.flatMap((item, i) => [
+      this.event('response.output_item.added', { output_index: i, item }),
+      this.event('response.output_item.done', { output_index: i, item }),
+    ]);
+    return [...started, ...items, this.terminal(response)];
+  }
+
   /** The terminal event for a finished response: `response.completed` or `response.incomplete`. */
   terminal(response: ResponseObject): ResponseEvent {
     return this.event(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
@@ -98,7 +111,7 @@ export class ResponseEventMapper {
     return { type, sequence_number: this.sequence++, ...fields };
   }
 
-  private openItem(index: number, item: OutputItem): ResponseEvent[] {
+  private openItem(index: number, item: StreamedItem): ResponseEvent[] {
     const outputIndex = this.items.length;
     this.items.push(item);
     this.open.set(index, { outputIndex, item, text: '' });

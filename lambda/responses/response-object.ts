@@ -49,7 +49,14 @@ export interface CustomToolCallItem {
   input: string;
 }
 
-export type OutputItem = MessageItem | ReasoningItem | FunctionCallItem | CustomToolCallItem;
+/** A compacted conversation: its summary, opaque to the client (compaction.ts). */
+export interface CompactionItem {
+  id: string;
+  type: 'compaction';
+  encrypted_content: string;
+}
+
+export type OutputItem = MessageItem | ReasoningItem | FunctionCallItem | CustomToolCallItem | CompactionItem;
 
 export interface ResponsesUsage {
   input_tokens: number;
