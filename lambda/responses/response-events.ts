@@ -2,8 +2,8 @@ import { ConverseStreamOutput, ReasoningContentBlock, TokenUsage } from '@aws-sd
 import { toOpenAIError } from '../errors';
 import { customToolInput, customToolNames } from './custom-tools';
 import {
-  CompactionItem, CustomToolCallItem, FunctionCallItem, MessageItem, newId, OutputItem, OutputText, ReasoningItem, ResponseMeta, ResponseObject, responseObject,
-  statusOf, toResponsesUsage,
+  CompactionItem, CustomToolCallItem, FunctionCallItem, MessageItem, newId, OutputItem, OutputText, ReasoningItem, ResponseMeta,
+  ResponseObject, responseObject, statusOf, toResponsesUsage,
 } from './response-object';
 import { sealReasoning } from './sealed-reasoning';
 
