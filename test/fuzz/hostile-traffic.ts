@@ -148,6 +148,8 @@ const RESPONSES_PATHS: ReadonlyArray<(v: unknown) => Record<string, unknown>> = 
   (v) => responsesBody({ input: [{ type: 'function_call_output', call_id: 'c', output: v }] }),
   (v) => responsesBody({ input: [{ type: 'custom_tool_call', call_id: 'c', name: 'f', input: v }, { type: 'custom_tool_call_output', call_id: 'c', output: 'r' }] }),
   (v) => responsesBody({ input: [{ role: 'user', content: 'x' }, { type: 'reasoning', summary: [], encrypted_content: v }] }),
+  (v) => responsesBody({ input: [{ type: 'compaction', encrypted_content: v }, { role: 'user', content: 'x' }] }),
+  (v) => responsesBody({ input: [{ role: 'user', content: v }, { type: 'compaction_trigger' }] }),
   (v) => responsesBody({ instructions: v }),
   (v) => responsesBody({ tools: v }),
   (v) => responsesBody({ tools: [v] }),
