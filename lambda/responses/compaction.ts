@@ -1,6 +1,7 @@
 import { ContentBlock, ConverseResponse } from '@aws-sdk/client-bedrock-runtime';
 import { OpenAIError } from '../errors';
 import { CompactionItem, newId } from './response-object';
+import { seal, unseal } from './sealed';
 
 /**
  * What the model is asked when a client compacts its conversation: a `compaction_trigger` item last in `input` (Codex
@@ -13,18 +14,13 @@ export const COMPACTION_PROMPT = 'Summarize the conversation so far as a handove
 /** A summary as the `compaction` item that carries it: in `encrypted_content`, as this gateway writes it. */
 export function compactionItem(output: ConverseResponse): CompactionItem {
   const summary = (output.output?.message?.content ?? []).map((block) => block.text ?? '').join('');
-  return { id: newId('cmp'), type: 'compaction', encrypted_content: Buffer.from(JSON.stringify({ v: 1, summary })).toString('base64') };
+  return { id: newId('cmp'), type: 'compaction', encrypted_content: seal({ v: 1, summary }) };
 }
 
 /** What a `compaction` item stands for in a conversation: its summary; a 400 naming `param` for one this gateway did not write. */
 export function compactedHistory(encrypted: unknown, param: string): ContentBlock[] {
-  let sealed: { v?: unknown; summary?: unknown } | undefined;
-  try {
-    sealed = typeof encrypted === 'string' ? JSON.parse(Buffer.from(encrypted, 'base64').toString('utf8')) : undefined;
-  } catch {
-    sealed = undefined;
-  }
-  if (sealed?.v !== 1 || typeof sealed.summary !== 'string') {
+  const sealed = unseal(encrypted);
+  if (typeof sealed?.summary !== 'string') {
     throw OpenAIError.invalidRequest('encrypted_content is not a compaction this gateway produced; send the compaction item as the gateway returned it', param);
   }
   return [{ text: `Summary of the conversation before this point:\n${sealed.summary}` }];

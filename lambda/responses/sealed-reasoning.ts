@@ -1,5 +1,6 @@
 import { ReasoningContentBlock } from '@aws-sdk/client-bedrock-runtime';
 import { OpenAIError } from '../errors';
+import { seal, unseal } from './sealed';
 
 /**
  * A Bedrock reasoning block carried in a reasoning item's `encrypted_content`, so that a client keeping no server
@@ -19,18 +20,13 @@ export function sealReasoning(block: ReasoningContentBlock): string {
   const sealed: Sealed = block.redactedContent
     ? { v: 1, redacted: Buffer.from(block.redactedContent).toString('base64') }
     : { v: 1, text: block.reasoningText?.text ?? '', signature: block.reasoningText?.signature };
-  return Buffer.from(JSON.stringify(sealed)).toString('base64');
+  return seal(sealed);
 }
 
 /** The Bedrock reasoning block of an `encrypted_content` this gateway produced; a 400 naming `param` otherwise. */
 export function openReasoning(encrypted: string, param: string): ReasoningContentBlock {
-  let sealed: Sealed | undefined;
-  try {
-    sealed = JSON.parse(Buffer.from(encrypted, 'base64').toString('utf8')) as Sealed;
-  } catch {
-    sealed = undefined;
-  }
-  if (sealed?.v !== 1) {
+  const sealed = unseal(encrypted) as Sealed | undefined;
+  if (!sealed) {
     throw OpenAIError.invalidRequest('encrypted_content is not reasoning this gateway produced; send the reasoning item as the gateway returned it, or leave it out', param);
   }
   if (sealed.redacted !== undefined) return { redactedContent: Buffer.from(sealed.redacted, 'base64') };
