@@ -47,15 +47,17 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
 
   /**
    * A request as the Converse input it asks for and what its response is built from. A compaction (a
-   * `compaction_trigger` item last, or `POST /responses/compact`) asks the model for a summary of the conversation
-   * instead, with no tool to call.
+   * `compaction_trigger` item last, or `POST /responses/compact`: `compact`) asks the model for a summary of the
+   * conversation instead, with no tool to call.
    */
-  async function prepare(request: FastifyRequest, body: ResponsesRequest, compacting: boolean) {
+  async function prepare(request: FastifyRequest, body: ResponsesRequest, compact: boolean) {
     const { modelId, model } = await textModel(request, body.model, body.stream ?? false, opts.config, catalog);
     const owner = request.caller.name;
     const previous = await previousItems(body.previous_response_id, owner, request.upstreamSignal);
     const given = inputItems(body.input);
-    const added = compacting && given.at(-1)?.type === 'compaction_trigger' ? given.slice(0, -1) : given;
+    const triggered = given.at(-1)?.type === 'compaction_trigger';
+    const compacting = compact || triggered;
+    const added = triggered ? given.slice(0, -1) : given;
     const placed: PlacedItem[] = [
       ...previous.map((item) => ({ item, param: 'previous_response_id' })),
       ...added.map((item, i) => ({ item, param: typeof body.input === 'string' ? 'input' : `input[${i}]` })),
@@ -67,13 +69,12 @@ export async function responsesRoutes(app: FastifyInstance, opts: RouteOptions):
     const settings = toGenerationSettings(body);
     const { input, structured } = assembleConverseInput(conversation, compacting ? { ...settings, tool_choice: 'none', response_format: undefined } : settings, ctx);
     const meta: ResponseMeta = { id: newId('resp'), createdAt: Math.floor(Date.now() / 1000), model: modelId, request: body, structured };
-    return { input, meta, owner, added, previous, bedrock: new ConverseCall(runtime, request, modelId, opts.config.streamIdleTimeoutMs) };
+    return { input, meta, owner, added, previous, compacting, bedrock: new ConverseCall(runtime, request, modelId, opts.config.streamIdleTimeoutMs) };
   }
 
   app.post('/responses', { schema: { body: responsesRequestSchema } }, async (request, reply) => {
     const body = request.body as ResponsesRequest;
-    const compacting = Array.isArray(body.input) && body.input.at(-1)?.type === 'compaction_trigger';
-    const { input, meta, owner, added, previous, bedrock } = await prepare(request, body, compacting);
+    const { input, meta, owner, added, previous, compacting, bedrock } = await prepare(request, body, false);
     const keep = async (response: ResponseObject) => {
       if (store && body.store !== false) await store.put(owner, { response, input: [...previous, ...added] }, request.upstreamSignal);
     };
