@@ -16,7 +16,7 @@ interface EmbeddingsBody {
   encoding_format?: 'float' | 'base64';
   dimensions?: number;
   user?: string;
-  /** Cohere's input_type (search_document, search_query, classification, clustering); a Bedrock extra. */
+  /** Cohere's input_type; a Bedrock extra. */
   input_type?: string;
 }
 
@@ -68,7 +68,8 @@ export async function embeddingsRoutes(app: FastifyInstance, opts: RouteOptions)
           encoding_format: { type: 'string', enum: ['float', 'base64'] },
           dimensions: { type: 'integer', minimum: 1 },
           user: { type: 'string' },
-          input_type: { type: 'string' },
+          // Cohere's values; refused here rather than by Bedrock, so an unknown value is never sent on.
+          input_type: { type: 'string', enum: ['search_document', 'search_query', 'classification', 'clustering'] },
         },
       },
     },

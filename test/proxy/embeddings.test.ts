@@ -87,6 +87,7 @@ describe('POST /embeddings', () => {
       [{ model: 'cohere.embed-english-v3', input: ['ok', ''] }, 'input[1]', /non-empty/],
       [{ model: 'amazon.titan-embed-text-v2:0', input: 'a', dimensions: 300 }, 'dimensions', /supports dimensions 1024, 512, 256; received 300/],
       [{ model: 'cohere.embed-english-v3', input: 'a', encoding_format: 'int8' }, 'encoding_format', /must be one of/],
+      [{ model: 'cohere.embed-english-v3', input: 'a', input_type: 'search' }, 'input_type', /must be one of/],
       [{ input: 'a' }, 'model', /is required/],
       [{ model: 'amazon.titan-embed-text-v2:0', input: 'a', dimensions: '256' }, 'dimensions', /must be integer/], // no type coercion
       [{ model: 42, input: 'a' }, 'model', /must be string/],
