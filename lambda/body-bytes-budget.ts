@@ -73,12 +73,12 @@ export class BodyBytesBudget {
 }
 
 /**
- * The budget when MAX_BODY_BYTES_IN_FLIGHT is unset: a sixteenth of the heap V8 may grow to (32 MiB in the default
- * 1024 MiB deployment: with what is made of them, bodies then take at most about 160 MB), and never less than one body
- * of the largest accepted size.
+ * The budget when MAX_BODY_BYTES_IN_FLIGHT is unset: a thirty-second of the heap V8 may grow to (about 16 MiB in the
+ * default 1024 MiB deployment: with what is made of them, bodies then take at most about 85 MB, less than an idle
+ * gateway's RSS), and never less than one body of the largest accepted size.
  */
 export function defaultBodyBytesInFlight(bodyLimitBytes: number): number {
-  return Math.max(bodyLimitBytes, Math.floor(getHeapStatistics().heap_size_limit / 16));
+  return Math.max(bodyLimitBytes, Math.floor(getHeapStatistics().heap_size_limit / 32));
 }
 
 const WAITED_TOO_LONG = 'This gateway instance is reading as many large request bodies as it holds at once '

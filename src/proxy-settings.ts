@@ -16,7 +16,7 @@ export const INTEGER_SETTINGS = {
   API_KEY_CACHE_TTL_SECONDS: { min: 0, max: 86_400, fallback: 60 },
   MODELS_CACHE_TTL_SECONDS: { min: 1, max: 86_400, fallback: 600 },
   MAX_REQUEST_BODY_BYTES: { min: 1024, max: 100 * 1024 * 1024, fallback: 10 * 1024 * 1024 },
-  // Unset: a sixteenth of the process's heap limit (the proxy reads it at start-up).
+  // Unset: a thirty-second of the process's heap limit (the proxy reads it at start-up).
   MAX_BODY_BYTES_IN_FLIGHT: { min: 1024, max: 64 * 1024 * 1024 * 1024, fallback: undefined },
   BEDROCK_TIMEOUT_SECONDS: { min: 1, max: 3600, fallback: 600 },
   STREAM_IDLE_TIMEOUT_SECONDS: { min: 1, max: 3600, fallback: 120 },

@@ -86,10 +86,10 @@ describe('BodyBytesBudget', () => {
   });
 });
 
-test('unset, the budget is a sixteenth of the heap limit, and never less than the largest body', () => {
-  const sixteenth = Math.floor(getHeapStatistics().heap_size_limit / 16);
-  expect(defaultBodyBytesInFlight(1024)).toBe(sixteenth);
-  expect(defaultBodyBytesInFlight(sixteenth + 1)).toBe(sixteenth + 1);
+test('unset, the budget is a thirty-second of the heap limit, and never less than the largest body', () => {
+  const share = Math.floor(getHeapStatistics().heap_size_limit / 32);
+  expect(defaultBodyBytesInFlight(1024)).toBe(share);
+  expect(defaultBodyBytesInFlight(share + 1)).toBe(share + 1);
 });
 
 // Room for one 64 KB body at a time; callers wait 2 s for an answer to start.
