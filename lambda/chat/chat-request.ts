@@ -17,11 +17,20 @@ export interface ImagePart {
 
 export type ContentPart = TextPart | ImagePart | { readonly type: string };
 
-export interface ToolCall {
+export interface FunctionToolCall {
   readonly id: string;
-  readonly type: 'function';
+  readonly type?: 'function';
   readonly function: { readonly name: string; readonly arguments: string };
 }
+
+/** A call of a custom tool in the history: the tool's text input rather than JSON arguments. */
+export interface CustomToolCall {
+  readonly id: string;
+  readonly type: 'custom';
+  readonly custom: { readonly name: string; readonly input: string };
+}
+
+export type ToolCall = FunctionToolCall | CustomToolCall;
 
 export interface ChatMessage {
   readonly role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
@@ -41,7 +50,20 @@ export interface FunctionTool {
   };
 }
 
+/** A custom (free-form) tool: it takes text, in the format's grammar if it has one. */
+export interface CustomTool {
+  readonly type: 'custom';
+  readonly custom: {
+    readonly name: string;
+    readonly description?: string;
+    readonly format?: { readonly type: 'text' } | { readonly type: 'grammar'; readonly grammar: { readonly syntax: string; readonly definition: string } };
+  };
+}
+
 export type ToolChoice = 'none' | 'auto' | 'required' | { readonly type: 'function'; readonly function: { readonly name: string } };
+
+/** `tool_choice` as a chat request may send it: naming a custom tool too. */
+export type ChatToolChoice = ToolChoice | { readonly type: 'custom'; readonly custom: { readonly name: string } };
 
 export interface ResponseFormat {
   readonly type: 'text' | 'json_object' | 'json_schema';
@@ -77,8 +99,8 @@ export interface ChatRequest {
   readonly stop?: string | readonly string[] | null;
   readonly stream?: boolean | null;
   readonly stream_options?: { readonly include_usage?: boolean } | null;
-  readonly tools?: readonly FunctionTool[];
-  readonly tool_choice?: ToolChoice;
+  readonly tools?: ReadonlyArray<FunctionTool | CustomTool>;
+  readonly tool_choice?: ChatToolChoice;
   readonly parallel_tool_calls?: boolean;
   readonly response_format?: ResponseFormat;
   readonly reasoning_effort?: ReasoningEffort | null;
@@ -95,8 +117,14 @@ export interface ChatRequest {
   readonly guardrail_config?: GuardrailSettings;
 }
 
-/** Everything of a chat request but its model and messages: how to generate. The Responses API maps onto it too. */
-export type GenerationSettings = Omit<ChatRequest, 'model' | 'messages'>;
+/**
+ * Everything of a chat request but its model and messages, with function tools only: how to generate. Custom tools
+ * become function tools first (custom-tools.ts); the Responses API maps onto it too.
+ */
+export type GenerationSettings = Omit<ChatRequest, 'model' | 'messages' | 'tools' | 'tool_choice'> & {
+  readonly tools?: readonly FunctionTool[];
+  readonly tool_choice?: ToolChoice;
+};
 
 // Union types are written as type lists (`["integer", "null"]`), not anyOf: a wrong value then fails with one
 // error naming every allowed type, where anyOf's first error (the one reported) names only its first branch.
@@ -116,18 +144,30 @@ const contentPart = {
   },
 };
 
+// The type is checked first (allOf runs in order, before the branches), so an unknown type is the error reported.
 const toolCall = {
   type: 'object',
-  required: ['id', 'function'],
-  properties: {
-    id: { type: 'string', minLength: 1 },
-    type: { const: 'function' },
-    function: {
-      type: 'object',
-      required: ['name', 'arguments'],
-      properties: { name: { type: 'string', minLength: 1 }, arguments: { type: 'string' } },
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1 } },
+  allOf: [{ properties: { type: { enum: ['function', 'custom'] } } }, {
+    if: { required: ['type'], properties: { type: { const: 'custom' } } },
+    then: {
+      required: ['custom'],
+      properties: {
+        custom: { type: 'object', required: ['name', 'input'], properties: { name: { type: 'string', minLength: 1 }, input: { type: 'string' } } },
+      },
     },
-  },
+    else: {
+      required: ['function'],
+      properties: {
+        function: {
+          type: 'object',
+          required: ['name', 'arguments'],
+          properties: { name: { type: 'string', minLength: 1 }, arguments: { type: 'string' } },
+        },
+      },
+    },
+  }],
 };
 
 /** `content` present and not null: required of every role but an assistant turn that calls tools (as OpenAI does). */
@@ -150,17 +190,44 @@ const message = {
 /** Bedrock's tool name rule, which is also OpenAI's function name rule. */
 const toolName = { type: 'string', pattern: '^[a-zA-Z0-9_-]{1,64}$' };
 
-const functionTool = {
+const tool = {
   type: 'object',
-  required: ['type', 'function'],
-  properties: {
-    type: { const: 'function' },
-    function: {
-      type: 'object',
-      required: ['name'],
-      properties: { name: toolName, description: { type: 'string' }, parameters: { type: 'object' }, strict: nullable('boolean') },
+  allOf: [{ required: ['type'], properties: { type: { enum: ['function', 'custom'] } } }, {
+    if: { properties: { type: { const: 'custom' } } },
+    then: {
+      required: ['custom'],
+      properties: {
+        custom: {
+          type: 'object',
+          required: ['name'],
+          properties: {
+            name: toolName,
+            description: { type: 'string' },
+            format: {
+              type: 'object',
+              required: ['type'],
+              properties: {
+                type: { enum: ['text', 'grammar'] },
+                grammar: { type: 'object', required: ['syntax', 'definition'], properties: { syntax: { type: 'string' }, definition: { type: 'string' } } },
+              },
+              if: { properties: { type: { const: 'grammar' } } },
+              then: { required: ['grammar'] },
+            },
+          },
+        },
+      },
     },
-  },
+    else: {
+      required: ['function'],
+      properties: {
+        function: {
+          type: 'object',
+          required: ['name'],
+          properties: { name: toolName, description: { type: 'string' }, parameters: { type: 'object' }, strict: nullable('boolean') },
+        },
+      },
+    },
+  }],
 };
 
 /** Ajv schema of the request body; errors name the failing field. Unknown fields are accepted. */
@@ -178,7 +245,7 @@ export const chatRequestSchema = {
     stop: { type: ['string', 'array', 'null'], items: { type: 'string' }, maxItems: LIMITS.stopSequences },
     stream: nullable('boolean'),
     stream_options: nullable('object', { properties: { include_usage: { type: 'boolean' } } }),
-    tools: { type: 'array', items: functionTool, maxItems: LIMITS.tools },
+    tools: { type: 'array', items: tool, maxItems: LIMITS.tools },
     tool_choice: {
       anyOf: [
         { enum: ['none', 'auto', 'required'] },
@@ -188,6 +255,14 @@ export const chatRequestSchema = {
           properties: {
             type: { const: 'function' },
             function: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+          },
+        },
+        {
+          type: 'object',
+          required: ['type', 'custom'],
+          properties: {
+            type: { const: 'custom' },
+            custom: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
           },
         },
       ],

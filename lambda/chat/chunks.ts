@@ -1,5 +1,6 @@
 import { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { ChatToolCall, CompletionMeta } from './completion';
+import { streamedCustomToolInput } from './custom-tools';
 import { FinishReason, toFinishReason } from './finish-reason';
 import { ChatUsage, toUsage } from './usage';
 
@@ -11,13 +12,13 @@ export interface ChunkDelta {
   tool_calls?: ToolCallDelta[];
 }
 
-/** A streamed tool call fragment: the first carries id, type and name; later ones argument text. */
-export interface ToolCallDelta {
-  index: number;
-  id?: string;
-  type?: ChatToolCall['type'];
-  function: { name?: string; arguments: string };
-}
+/**
+ * A streamed tool call fragment. A function call's first carries id, type and name, later ones argument text; a custom
+ * tool's call comes whole in one, since the SDKs' stream helpers merge a `custom` object by replacing it.
+ */
+export type ToolCallDelta =
+  | { index: number; id?: string; type?: 'function'; function: { name?: string; arguments: string } }
+  | { index: number } & Extract<ChatToolCall, { type: 'custom' }>;
 
 export interface ChatCompletionChunk {
   id: string;
@@ -33,6 +34,8 @@ interface OpenToolBlock {
   /** OpenAI tool call index, or undefined for the response_format tool (streamed as content). */
   readonly index?: number;
   argumentsSent: boolean;
+  /** A custom tool's call, answered when its block stops: its input, JSON text until then. */
+  readonly custom?: { readonly id: string; readonly name: string; json: string };
 }
 
 /**
@@ -58,6 +61,10 @@ export class ChunkMapper {
         return [];
       }
       const index = this.toolCalls++;
+      if (this.meta.customTools?.has(name!)) {
+        this.toolBlocks.set(block, { index, argumentsSent: false, custom: { id: toolUseId!, name: name!, json: '' } });
+        return [];
+      }
       this.toolBlocks.set(block, { index, argumentsSent: false });
       return [this.chunk({ tool_calls: [{ index, id: toolUseId, type: 'function', function: { name, arguments: '' } }] })];
     }
@@ -65,14 +72,18 @@ export class ChunkMapper {
       const { delta, contentBlockIndex } = event.contentBlockDelta;
       if (delta?.text !== undefined) return [this.chunk({ content: delta.text })];
       if (delta?.reasoningContent?.text) return [this.chunk({ reasoning_content: delta.reasoningContent.text })];
-      if (delta?.toolUse?.input) return [this.toolInput(contentBlockIndex ?? 0, delta.toolUse.input)];
+      if (delta?.toolUse?.input) return this.toolInput(contentBlockIndex ?? 0, delta.toolUse.input);
       return [];
     }
     if (event.contentBlockStop) {
       // A tool called without arguments streams no input: send "{}" so clients can parse it.
       const blockIndex = event.contentBlockStop.contentBlockIndex ?? 0;
       const block = this.toolBlocks.get(blockIndex);
-      return block && !block.argumentsSent ? [this.toolInput(blockIndex, '{}')] : [];
+      if (block?.custom) {
+        const { id, name, json } = block.custom;
+        return [this.chunk({ tool_calls: [{ index: block.index!, id, type: 'custom', custom: { name, input: streamedCustomToolInput(json) } }] })];
+      }
+      return block && !block.argumentsSent ? this.toolInput(blockIndex, '{}') : [];
     }
     if (event.messageStop) {
       const reason = this.answeredByTool && this.toolCalls === 0 ? 'stop' : toFinishReason(event.messageStop.stopReason);
@@ -84,11 +95,15 @@ export class ChunkMapper {
     return [];
   }
 
-  private toolInput(blockIndex: number, fragment: string): ChatCompletionChunk {
+  private toolInput(blockIndex: number, fragment: string): ChatCompletionChunk[] {
     const block = this.toolBlocks.get(blockIndex);
+    if (block?.custom) {
+      block.custom.json += fragment;
+      return [];
+    }
     if (block) block.argumentsSent = true;
-    if (block?.index === undefined) return this.chunk({ content: fragment });
-    return this.chunk({ tool_calls: [{ index: block.index, function: { arguments: fragment } }] });
+    if (block?.index === undefined) return [this.chunk({ content: fragment })];
+    return [this.chunk({ tool_calls: [{ index: block.index, function: { arguments: fragment } }] })];
   }
 
   private base() {

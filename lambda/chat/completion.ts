@@ -1,4 +1,5 @@
 import { ContentBlock, ConverseResponse } from '@aws-sdk/client-bedrock-runtime';
+import { customToolInput } from './custom-tools';
 import { FinishReason, toFinishReason } from './finish-reason';
 import { StructuredOutput } from './structured-output';
 import { ChatUsage, toUsage } from './usage';
@@ -10,12 +11,19 @@ export interface CompletionMeta {
   readonly model: string;
   /** The response_format tool whose input is the answer, if any. */
   readonly structured?: StructuredOutput;
+  /** The names of the request's custom tools, whose calls are answered as `custom` tool calls. */
+  readonly customTools?: ReadonlySet<string>;
 }
 
-export interface ChatToolCall {
-  id: string;
-  type: 'function';
-  function: { name: string; arguments: string };
+export type ChatToolCall =
+  | { id: string; type: 'function'; function: { name: string; arguments: string } }
+  | { id: string; type: 'custom'; custom: { name: string; input: string } };
+
+/** A tool call as the chat API answers it: JSON arguments, or a custom tool's text. */
+export function chatToolCall(id: string, name: string, input: unknown, meta: CompletionMeta): ChatToolCall {
+  return meta.customTools?.has(name)
+    ? { id, type: 'custom', custom: { name, input: customToolInput(input) } }
+    : { id, type: 'function', function: { name, arguments: JSON.stringify(input ?? {}) } };
 }
 
 export interface ChatCompletion {
@@ -53,11 +61,7 @@ export function toChatCompletion(response: ConverseResponse, meta: CompletionMet
     } else if (block.toolUse && block.toolUse.name === meta.structured?.toolName) {
       toolAnswer = JSON.stringify(block.toolUse.input ?? {});
     } else if (block.toolUse) {
-      toolCalls.push({
-        id: block.toolUse.toolUseId!,
-        type: 'function',
-        function: { name: block.toolUse.name!, arguments: JSON.stringify(block.toolUse.input ?? {}) },
-      });
+      toolCalls.push(chatToolCall(block.toolUse.toolUseId!, block.toolUse.name!, block.toolUse.input, meta));
     }
   }
   // The response_format answer is the whole content: text the model wrote around the call is not part of it.

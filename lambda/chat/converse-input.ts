@@ -2,6 +2,7 @@ import { ConverseRequest, Message } from '@aws-sdk/client-bedrock-runtime';
 import { ModelInfo } from '../bedrock/model-catalog';
 import { OpenAIError } from '../errors';
 import { ChatRequest, GenerationSettings } from './chat-request';
+import { chatGenerationSettings } from './custom-tools';
 import { maxTokensOf, toInferenceConfig } from './inference-config';
 import { ConverseConversation, ImageLoader, toConverseConversation } from './messages';
 import { promptCacheOf, withCachePoints } from './prompt-cache';
@@ -34,7 +35,7 @@ export async function toConverseInput(request: ChatRequest, ctx: ConverseInputCo
     throw OpenAIError.invalidRequest(`Only n=1 is supported; received n=${request.n}`, 'n');
   }
   const conversation = await toConverseConversation(request.messages, imageLoaderFor(ctx));
-  return assembleConverseInput(conversation, request, ctx);
+  return assembleConverseInput(conversation, chatGenerationSettings(request), ctx);
 }
 
 /** The context's image loader, or one refusing images when the catalog says the model takes none. */

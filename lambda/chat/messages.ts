@@ -2,6 +2,7 @@ import { ContentBlock, ImageBlock, Message, SystemContentBlock } from '@aws-sdk/
 import { OpenAIError } from '../errors';
 import { checkJsonShape, LIMITS } from '../request-limits';
 import { ChatMessage, ContentPart, ImagePart, TextPart } from './chat-request';
+import { customToolUseInput } from './custom-tools';
 
 /** Turns an image URL into a Bedrock image block; `param` names the field for errors. */
 export type ImageLoader = (url: string, param: string) => Promise<ImageBlock>;
@@ -99,13 +100,10 @@ async function userContent(message: ChatMessage, param: string, loadImage: Image
 function assistantContent(message: ChatMessage, param: string): ContentBlock[] {
   const blocks: ContentBlock[] = textOnly(message, param).map((text) => ({ text }));
   for (const [j, call] of (message.tool_calls ?? []).entries()) {
-    blocks.push({
-      toolUse: {
-        toolUseId: call.id,
-        name: call.function.name,
-        input: parseArguments(call.function.arguments, `${param}.tool_calls[${j}].function.arguments`) as never,
-      },
-    });
+    const toolUse = call.type === 'custom'
+      ? { name: call.custom.name, input: customToolUseInput(call.custom.input) }
+      : { name: call.function.name, input: parseArguments(call.function.arguments, `${param}.tool_calls[${j}].function.arguments`) };
+    blocks.push({ toolUse: { toolUseId: call.id, ...toolUse, input: toolUse.input as never } });
   }
   return blocks;
 }

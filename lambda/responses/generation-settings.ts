@@ -1,6 +1,6 @@
 import { GenerationSettings, ResponseFormat } from '../chat/chat-request';
+import { customToolAsFunction } from '../chat/custom-tools';
 import { OpenAIError } from '../errors';
-import { customToolAsFunction } from './custom-tools';
 import { ResponsesRequest, TextFormat } from './responses-request';
 
 /**
@@ -14,7 +14,7 @@ export function toGenerationSettings(request: ResponsesRequest): GenerationSetti
     temperature: request.temperature,
     top_p: request.top_p,
     tools: (request.tools ?? []).map((tool, i) => {
-      if (tool.type === 'custom') return customToolAsFunction(tool);
+      if (tool.type === 'custom') return customToolAsFunction({ ...tool, grammar: tool.format?.type === 'grammar' ? tool.format : undefined });
       if (tool.type !== 'function') {
         const message = `Tool type "${(tool as { type: string }).type}" is not supported; the gateway serves function and custom tools`;
         throw OpenAIError.invalidRequest(message, `tools[${i}].type`, 'unsupported_tool');

@@ -1,4 +1,5 @@
 import { ContentBlock, Message, SystemContentBlock, ToolResultContentBlock } from '@aws-sdk/client-bedrock-runtime';
+import { customToolUseInput } from '../chat/custom-tools';
 import { addTurn, ConverseConversation, ImageLoader, parseArguments } from '../chat/messages';
 import { OpenAIError } from '../errors';
 import { compactedHistory } from './compaction';
@@ -40,8 +41,7 @@ export async function toConversation(
         addTurn(turns, 'assistant', [toolUse(item, param, parseArguments(stringField(item.arguments, `${param}.arguments`, ''), `${param}.arguments`))]);
         break;
       case 'custom_tool_call':
-        // As the custom tool was given to the model (custom-tools.ts): one string argument, `input`.
-        addTurn(turns, 'assistant', [toolUse(item, param, { input: stringField(item.input, `${param}.input`) })]);
+        addTurn(turns, 'assistant', [toolUse(item, param, customToolUseInput(stringField(item.input, `${param}.input`)))]);
         break;
       case 'compaction':
         addTurn(turns, 'user', compactedHistory(item.encrypted_content, `${param}.encrypted_content`));

@@ -1,11 +1,12 @@
 import { ConverseStreamOutput, ReasoningContentBlock, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
 import { toOpenAIError } from '../errors';
-import { customToolInput, customToolNames } from './custom-tools';
+import { customToolNames } from './custom-tools';
 import {
   CompactionItem, CustomToolCallItem, FunctionCallItem, MessageItem, newId, OutputItem, OutputText, ReasoningItem, ResponseMeta,
   ResponseObject, responseObject, statusOf, toResponsesUsage,
 } from './response-object';
 import { sealReasoning } from './sealed-reasoning';
+import { streamedCustomToolInput } from '../chat/custom-tools';
 
 /** One streamed event: its `type`, its place in the stream and its fields. */
 export interface ResponseEvent {
@@ -181,7 +182,7 @@ export class ResponseEventMapper {
       item.status = 'completed';
       events.push(this.event('response.function_call_arguments.done', { ...ids, name: item.name, arguments: item.arguments }));
     } else if (item.type === 'custom_tool_call') {
-      item.input = customToolInput(parsedOrNothing(block.text));
+      item.input = streamedCustomToolInput(block.text);
       item.status = 'completed';
       if (item.input !== '') events.push(this.event('response.custom_tool_call_input.delta', { ...ids, delta: item.input }));
       events.push(this.event('response.custom_tool_call_input.done', { ...ids, input: item.input }));
@@ -195,15 +196,6 @@ export class ResponseEventMapper {
       }
     }
     return [...events, this.event('response.output_item.done', { output_index: outputIndex, item: { ...item } })];
-  }
-}
-
-/** Streamed tool input as JSON, or undefined when it is not (a stream cut short). */
-function parsedOrNothing(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

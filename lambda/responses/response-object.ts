@@ -3,9 +3,10 @@ import { ContentBlock, ConverseResponse, StopReason, TokenUsage } from '@aws-sdk
 import { StructuredOutput } from '../chat/structured-output';
 import { toUsage } from '../chat/usage';
 import { OpenAIErrorBody } from '../errors';
-import { customToolInput, customToolNames } from './custom-tools';
+import { customToolNames } from './custom-tools';
 import { ResponsesRequest, TextFormat } from './responses-request';
 import { sealReasoning } from './sealed-reasoning';
+import { customToolInput } from '../chat/custom-tools';
 
 export interface OutputText {
   type: 'output_text';

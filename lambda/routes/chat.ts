@@ -7,6 +7,7 @@ import { ChatRequest, chatRequestSchema } from '../chat/chat-request';
 import { ChunkMapper } from '../chat/chunks';
 import { toChatCompletion } from '../chat/completion';
 import { toConverseInput } from '../chat/converse-input';
+import { chatCustomToolNames } from '../chat/custom-tools';
 import { guardedImageFetcher } from '../chat/image-fetcher';
 import { imageLoader } from '../chat/image-source';
 import { chatEncoder, sendSse, sseEvents } from '../chat/sse';
@@ -21,7 +22,9 @@ export async function chatRoutes(app: FastifyInstance, opts: RouteOptions): Prom
     const body = request.body as ChatRequest;
     const { modelId, model } = await textModel(request, body.model, body.stream ?? false, opts.config, catalog);
     const { input, structured } = await toConverseInput(body, { modelId, model, loadImage, ...defaults });
-    const meta = { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: modelId, structured };
+    const meta = {
+      id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model: modelId, structured, customTools: chatCustomToolNames(body),
+    };
     const bedrock = new ConverseCall(runtime, request, modelId, opts.config.streamIdleTimeoutMs);
 
     if (!body.stream) return toChatCompletion(await bedrock.converse(input), meta);
