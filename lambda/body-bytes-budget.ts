@@ -2,6 +2,23 @@ import { getHeapStatistics } from 'node:v8';
 import { FastifyInstance } from 'fastify';
 import { OpenAIError } from './errors';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * For a body sent without Content-Length (chunked), set before it is read: the bytes of the budget it holds, and
+     * how the body parser, once the body outgrows them, waits for the rest of the body limit. Null for other requests.
+     */
+    unknownLengthBody: UnknownLengthBody | null;
+  }
+}
+
+/** A chunked body's share of the budget: small at first, the whole body limit once the body outgrows it. */
+export interface UnknownLengthBody {
+  readonly heldBytes: number;
+  /** Resolves once the request holds the body limit; rejects with the 503 when its time is up first. */
+  growToLimit(): Promise<void>;
+}
+
 /** Bodies up to this size, and a sixteenth of the budget, never wait for it (they still count against it). */
 const SMALL_BODY_BYTES = 256 * 1024;
 
@@ -20,8 +37,9 @@ interface Waiter {
  * that large ones waiting, or read slowly, never hold them up.
  */
 export class BodyBytesBudget {
+  /** The largest share that never waits. */
+  readonly smallBytes: number;
   private available: number;
-  private readonly smallBytes: number;
   private readonly waiting: Waiter[] = [];
 
   constructor(readonly capacity: number) {
@@ -85,26 +103,34 @@ const WAITED_TOO_LONG = 'This gateway instance is reading as many large request 
   + '(MAX_BODY_BYTES_IN_FLIGHT), and the request waited for room until its time was up. Please retry.';
 
 /**
- * Every request with a body takes its announced length (the body limit when it is chunked) from `budget` before the
- * body is read, bounded by its `upstreamSignal`, and gives it back when its answer ends or the client goes away. A body
- * announced over the limit is refused unread by the body parser and takes nothing.
+ * Every request with a body takes its announced length from `budget` before the body is read, bounded by its
+ * `upstreamSignal`, and gives it back when its answer ends or the client goes away. A body announced over the limit is
+ * refused unread by the body parser and takes nothing. A chunked body, whose length is unknown, takes the small share
+ * that never waits, and the rest of the body limit only if it outgrows that (`request.unknownLengthBody`): waiting then
+ * holds only the small share, and whoever holds more is reading, so the waits always end.
  */
 export function registerBodyBytesBudget(app: FastifyInstance, budget: BodyBytesBudget): void {
+  app.decorateRequest('unknownLengthBody', null);
   app.addHook('preParsing', async (request, reply, payload) => {
     const limit = request.routeOptions.bodyLimit;
     const length = request.headers['content-length'];
-    const bytes = length !== undefined ? Number(length) : request.headers['transfer-encoding'] !== undefined ? limit : 0;
+    const chunked = length === undefined && request.headers['transfer-encoding'] !== undefined;
+    const bytes = chunked ? Math.min(budget.smallBytes, limit) : Number(length ?? 0);
     if (bytes === 0 || bytes > limit) return payload;
-    const giveBack = await budget.take(bytes, request.upstreamSignal).catch((reason: unknown) => {
-      // The deadline's reason speaks of an upstream call; this request never made one.
-      throw reason instanceof OpenAIError ? new OpenAIError(503, WAITED_TOO_LONG, { code: 'overloaded', retryAfterSeconds: 1 }) : reason;
-    });
-    // The client may have gone away between the grant and this line; its 'close' has then been emitted.
-    if (request.upstreamSignal.aborted) {
-      giveBack();
-      throw request.upstreamSignal.reason;
-    }
-    reply.raw.once('close', giveBack);
+    const take = async (share: number) => {
+      const giveBack = await budget.take(share, request.upstreamSignal).catch((reason: unknown) => {
+        // The deadline's reason speaks of an upstream call; this request never made one.
+        throw reason instanceof OpenAIError ? new OpenAIError(503, WAITED_TOO_LONG, { code: 'overloaded', retryAfterSeconds: 1 }) : reason;
+      });
+      // The client may have gone away between the grant and this line; its 'close' has then been emitted.
+      if (request.upstreamSignal.aborted) {
+        giveBack();
+        throw request.upstreamSignal.reason;
+      }
+      reply.raw.once('close', giveBack);
+    };
+    await take(bytes);
+    if (chunked) request.unknownLengthBody = { heldBytes: bytes, growToLimit: () => take(limit - bytes) };
     return payload;
   });
 }

@@ -42,6 +42,10 @@ function readText(request: FastifyRequest, payload: Readable): Promise<string> {
     let body: Buffer = Buffer.allocUnsafe(Number.isNaN(declared) ? CHUNKED_START_BYTES : declared);
     let received = 0;
     const signal = request.upstreamSignal;
+    // A chunked body reads on past its share of the body budget only once it holds the whole body limit.
+    const share = request.unknownLengthBody;
+    let heldBytes = share?.heldBytes ?? Infinity;
+    let waitingForBudget = false;
     const stop = () => {
       payload.removeListener('data', onData);
       payload.removeListener('end', onEnd);
@@ -49,6 +53,7 @@ function readText(request: FastifyRequest, payload: Readable): Promise<string> {
       signal.removeEventListener('abort', onTimeUp);
     };
     const onTimeUp = () => {
+      if (waitingForBudget) return; // the budget's 503 answers
       stop();
       reject(new OpenAIError(408, 'The request body did not arrive in the time the request had. Please retry.', { code: 'request_timeout' }));
     };
@@ -56,6 +61,20 @@ function readText(request: FastifyRequest, payload: Readable): Promise<string> {
       if (received + chunk.length > limit) {
         stop();
         return reject(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      }
+      if (received + chunk.length > heldBytes) {
+        payload.pause();
+        waitingForBudget = true;
+        share!.growToLimit().then(() => {
+          waitingForBudget = false;
+          heldBytes = Infinity;
+          onData(chunk);
+          payload.resume();
+        }, (err: Error) => {
+          stop();
+          reject(err);
+        });
+        return;
       }
       if (received + chunk.length > body.length) body = grown(body, received, Math.min(limit, Math.max(2 * body.length, received + chunk.length)));
       received += chunk.copy(body, received);

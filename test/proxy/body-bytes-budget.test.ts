@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { getHeapStatistics } from 'node:v8';
 import OpenAI from 'openai';
@@ -181,6 +182,68 @@ describe('MAX_BODY_BYTES_IN_FLIGHT on the server', () => {
     }
   });
 
+  /** POSTs `body` in two parts without Content-Length (chunked); resolves with the status and parsed answer. */
+  function postChunked(body: unknown): Promise<{ status: number; json: any }> {
+    const text = JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = request(`${h.origin}/api/v1/chat/completions`, {
+        method: 'POST', headers: { 'authorization': `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      }, (res) => {
+        let received = '';
+        res.on('data', (chunk) => { received += chunk; });
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(received) }));
+      });
+      req.on('error', reject);
+      req.write(text.slice(0, 100));
+      req.end(text.slice(100));
+    });
+  }
+
+  test('a small chunked body is read at once, even while a large body holds most of the budget', async () => {
+    const release = holdAnswers();
+    const a = h.openai.chat.completions.create(large('A'));
+    await expect.poll(converseTags).toEqual(['A']);
+    const small = postChunked({ model: MODEL, messages: [{ role: 'user', content: 'S small' }] });
+    await expect.poll(converseTags).toEqual(['A', 'S']);
+    release('S');
+    expect((await small).json.choices[0].message.content).toBe('S');
+    release('A');
+    expect((await a).choices[0].message.content).toBe('A');
+  });
+
+  test('a chunked body that outgrows its small share waits for the rest of the body limit, unread, and is then served', async () => {
+    const release = holdAnswers();
+    const a = h.openai.chat.completions.create(large('A'));
+    await expect.poll(converseTags).toEqual(['A']);
+    const c = postChunked(large('C'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(converseTags()).toEqual(['A']);
+    release('A');
+    await a;
+    await expect.poll(converseTags).toEqual(['A', 'C']);
+    release('C');
+    expect((await c).json.choices[0].message.content).toBe('C');
+  });
+
+  test('a chunked body still waiting for room when its time is up gets the 503, not a 408', async () => {
+    let streamed = '';
+    h.emulator.onConverseStream(() => [
+      { event: { messageStart: { role: 'assistant' } } },
+      { event: { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'A' } } } },
+      { delayMs: 2500 },
+      { event: { messageStop: { stopReason: 'end_turn' } } },
+    ]);
+    const a = (async () => {
+      for await (const chunk of await h.openai.chat.completions.create({ ...large('A'), stream: true })) streamed += chunk.choices[0]?.delta.content ?? '';
+    })();
+    await expect.poll(() => streamed).toBe('A');
+    const c = await postChunked(large('C'));
+    expect(c.status).toBe(503);
+    expect(c.json.error.code).toBe('overloaded');
+    await a;
+    expect(h.emulator.callsTo('Converse')).toEqual([]);
+  });
+
   test('a client that goes away, waiting or answered in part, leaves nothing held', async () => {
     const release = holdAnswers();
     const stopA = new AbortController();
@@ -190,8 +253,11 @@ describe('MAX_BODY_BYTES_IN_FLIGHT on the server', () => {
     const b = h.openai.chat.completions.create(large('B'), { signal: stopB.signal }).catch((err: unknown) => err);
     await new Promise((resolve) => setTimeout(resolve, 100));
     stopB.abort();
+    await b;
+    // The gateway sees B leave before A does, so A's room does not go to B.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     stopA.abort();
-    await Promise.all([a, b]);
+    await a;
     const c = h.openai.chat.completions.create(large('C'));
     await expect.poll(converseTags).toEqual(['A', 'C']);
     release('C');
