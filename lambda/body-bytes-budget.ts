@@ -106,8 +106,9 @@ const WAITED_TOO_LONG = 'This gateway instance is reading as many large request 
  * Every request with a body takes its announced length from `budget` before the body is read, bounded by its
  * `upstreamSignal`, and gives it back when its answer ends or the client goes away. A body announced over the limit is
  * refused unread by the body parser and takes nothing. A chunked body, whose length is unknown, takes the small share
- * that never waits, and the rest of the body limit only if it outgrows that (`request.unknownLengthBody`): waiting then
- * holds only the small share, and whoever holds more is reading, so the waits always end.
+ * that never waits, and only if it outgrows that gives it back and waits for the whole body limit
+ * (`request.unknownLengthBody`): no request holds a share while it waits, so the waits always end (with small shares
+ * kept while waiting, bodies that all outgrew them could together hold the room each waits for).
  */
 export function registerBodyBytesBudget(app: FastifyInstance, budget: BodyBytesBudget): void {
   app.decorateRequest('unknownLengthBody', null);
@@ -128,9 +129,18 @@ export function registerBodyBytesBudget(app: FastifyInstance, budget: BodyBytesB
         throw request.upstreamSignal.reason;
       }
       reply.raw.once('close', giveBack);
+      return giveBack;
     };
-    await take(bytes);
-    if (chunked) request.unknownLengthBody = { heldBytes: bytes, growToLimit: () => take(limit - bytes) };
+    const giveBackSmall = await take(bytes);
+    if (chunked) {
+      request.unknownLengthBody = {
+        heldBytes: bytes,
+        growToLimit: async () => {
+          giveBackSmall();
+          await take(limit);
+        },
+      };
+    }
     return payload;
   });
 }

@@ -225,6 +225,14 @@ describe('MAX_BODY_BYTES_IN_FLIGHT on the server', () => {
     expect((await c).json.choices[0].message.content).toBe('C');
   });
 
+  test('chunked bodies that all outgrow their small shares at once are all served, one after another', async () => {
+    h.emulator.onConverse(({ body }) => ({ output: answer(tagOf(body)) }));
+    // Held while waiting, their small shares would leave less room than any of them waits for.
+    const tags = 'ABCDEFGH'.split('');
+    const answers = await Promise.all(tags.map((tag) => postChunked(large(tag))));
+    expect(answers.map((a) => a.json.choices?.[0].message.content ?? a.status)).toEqual(tags);
+  });
+
   test('a chunked body still waiting for room when its time is up gets the 503, not a 408', async () => {
     let streamed = '';
     h.emulator.onConverseStream(() => [
