@@ -3,7 +3,8 @@
  * Run with `npx projen fuzz` (bundles first); `-- --requests 20000 --concurrency 32 --seed 7` changes the defaults
  * (10,000 requests, 16 at a time, seed 1), `--server path/to/server.js` fuzzes another bundle (e.g. an older build),
  * `--families huge-strings,headers` sends only those families of requests; `--families largest-bodies` (never in the
- * default mix) floods the gateway with valid requests at the 10 MiB body limit, which MAX_BODY_BYTES_IN_FLIGHT bounds.
+ * default mix) floods the gateway with valid requests at the 10 MiB body limit, which MAX_BODY_BYTES_IN_FLIGHT bounds,
+ * and `largest-chunked-bodies` with the same requests sent without Content-Length.
  * Exits 1 when any answer is a 5xx, a non-OpenAI error body, a reset or a timeout, when an inside-the-network
  * image URL is not refused, when the gateway is not alive after, or when peak RSS exceeds twice the idle RSS.
  *

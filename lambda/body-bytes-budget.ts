@@ -22,6 +22,12 @@ export interface UnknownLengthBody {
 /** Bodies up to this size, and a sixteenth of the budget, never wait for it (they still count against it). */
 const SMALL_BODY_BYTES = 256 * 1024;
 
+/**
+ * What a chunked body takes first (if no more than the small share): it reads that much before it may wait, unread from
+ * there on, so many of them waiting at once hold little (the parser's first buffer is this size too).
+ */
+export const UNKNOWN_LENGTH_FIRST_BYTES = 64 * 1024;
+
 /** One request waiting for its share of the budget. */
 interface Waiter {
   readonly bytes: number;
@@ -105,8 +111,8 @@ const WAITED_TOO_LONG = 'This gateway instance is reading as many large request 
 /**
  * Every request with a body takes its announced length from `budget` before the body is read, bounded by its
  * `upstreamSignal`, and gives it back when its answer ends or the client goes away. A body announced over the limit is
- * refused unread by the body parser and takes nothing. A chunked body, whose length is unknown, takes the small share
- * that never waits, and only if it outgrows that gives it back and waits for the whole body limit
+ * refused unread by the body parser and takes nothing. A chunked body, whose length is unknown, takes a share that never
+ * waits (`UNKNOWN_LENGTH_FIRST_BYTES`), and only if it outgrows that gives it back and waits for the whole body limit
  * (`request.unknownLengthBody`): no request holds a share while it waits, so the waits always end (with small shares
  * kept while waiting, bodies that all outgrew them could together hold the room each waits for).
  */
@@ -116,7 +122,7 @@ export function registerBodyBytesBudget(app: FastifyInstance, budget: BodyBytesB
     const limit = request.routeOptions.bodyLimit;
     const length = request.headers['content-length'];
     const chunked = length === undefined && request.headers['transfer-encoding'] !== undefined;
-    const bytes = chunked ? Math.min(budget.smallBytes, limit) : Number(length ?? 0);
+    const bytes = chunked ? Math.min(UNKNOWN_LENGTH_FIRST_BYTES, budget.smallBytes, limit) : Number(length ?? 0);
     if (bytes === 0 || bytes > limit) return payload;
     const take = async (share: number) => {
       const giveBack = await budget.take(share, request.upstreamSignal).catch((reason: unknown) => {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { errorCodes, FastifyInstance, FastifyRequest } from 'fastify';
+import { UNKNOWN_LENGTH_FIRST_BYTES } from './body-bytes-budget';
 import { OpenAIError } from './errors';
 import { checkJsonShape } from './request-limits';
 
@@ -24,8 +25,6 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   });
 }
 
-/** Size of the first buffer of a body without Content-Length (chunked), doubled as it fills. */
-const CHUNKED_START_BYTES = 64 * 1024;
 
 /**
  * The body as text, with fastify's own limits and errors (413 over the route's body limit, 400 when it does not match
@@ -39,7 +38,7 @@ function readText(request: FastifyRequest, payload: Readable): Promise<string> {
   const declared = Number(request.headers['content-length']);
   if (declared > limit) return Promise.reject(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
   return new Promise((resolve, reject) => {
-    let body: Buffer = Buffer.allocUnsafe(Number.isNaN(declared) ? CHUNKED_START_BYTES : declared);
+    let body: Buffer = Buffer.allocUnsafe(Number.isNaN(declared) ? UNKNOWN_LENGTH_FIRST_BYTES : declared);
     let received = 0;
     const signal = request.upstreamSignal;
     // A chunked body reads on past its share of the body budget only once it holds the whole body limit.
@@ -76,7 +75,9 @@ function readText(request: FastifyRequest, payload: Readable): Promise<string> {
         });
         return;
       }
-      if (received + chunk.length > body.length) body = grown(body, received, Math.min(limit, Math.max(2 * body.length, received + chunk.length)));
+      // Past its first buffer a chunked body gets one of the body limit, the share it now holds: pages it never
+      // fills are never touched, so cost no memory, where doubling left every smaller buffer behind as garbage.
+      if (received + chunk.length > body.length) body = grown(body, received, limit);
       received += chunk.copy(body, received);
     };
     const onEnd = () => {

@@ -96,6 +96,8 @@ function nested(depth: number, inner = '1', kind: 'array' | 'object' = 'array'):
 }
 
 const chatBody = (overrides: Record<string, unknown> = {}) => ({ model: CHAT_MODEL, messages: [{ role: 'user', content: 'hello' }], ...overrides });
+/** A valid chat request of just under the default 10 MiB body limit. */
+const largestChatBody = () => JSON.stringify(chatBody({ messages: [{ role: 'user', content: 'x'.repeat(10 * 1024 * 1024 - 1024) }] }));
 
 /** Fields of a chat request and where a hostile value can go. */
 const CHAT_PATHS: ReadonlyArray<(v: unknown) => Record<string, unknown>> = [
@@ -208,12 +210,14 @@ export class HostileRequests {
     'counts', 'headers', 'framing', 'paths', 'valid'];
   /**
    * Families sent only when named: `largest-bodies`, valid chat requests of just under the default 10 MiB body limit,
-   * measures a flood of the largest bodies a gateway accepts.
+   * measures a flood of the largest bodies a gateway accepts; `largest-chunked-bodies` sends them without
+   * Content-Length, in 1 MiB chunks.
    */
-  static readonly NAMED_ONLY = ['largest-bodies'];
+  static readonly NAMED_ONLY = ['largest-bodies', 'largest-chunked-bodies'];
 
   private readonly rng: Rng;
   private largestBody?: Buffer;
+  private largestChunkedBody?: Buffer;
 
   constructor(
     private readonly target: Pick<FuzzTarget, 'apiKey' | 'routePrefix' | 'port'>,
@@ -240,6 +244,7 @@ export class HostileRequests {
       ['paths', () => this.badPath()],
       ['valid', () => this.valid()],
       ['largest-bodies', () => this.largest()],
+      ['largest-chunked-bodies', () => this.largestChunked()],
     ];
     const [family, make] = pick(this.rng, all.filter(([name]) => this.only.includes(name)));
     return { ...make(), family };
@@ -479,10 +484,29 @@ export class HostileRequests {
     return { family: '', bytes: rawRequest(`${method} ${path} HTTP/1.1`, headers, body) };
   }
 
+  // Made once: the client's own memory and CPU stay out of the measure.
   private largest(): HostileRequest {
-    // Made once: the client's own memory and CPU stay out of the measure.
-    this.largestBody ??= this.post('/chat/completions', JSON.stringify(chatBody({ messages: [{ role: 'user', content: 'x'.repeat(10 * 1024 * 1024 - 1024) }] })));
+    this.largestBody ??= this.post('/chat/completions', largestChatBody());
     return { family: '', bytes: this.largestBody };
+  }
+
+  private largestChunked(): HostileRequest {
+    if (!this.largestChunkedBody) {
+      const body = Buffer.from(largestChatBody());
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < body.length; at += 1024 * 1024) {
+        const chunk = body.subarray(at, at + 1024 * 1024);
+        chunks.push(Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n'));
+      }
+      this.largestChunkedBody = rawRequest(`POST ${this.target.routePrefix}/chat/completions HTTP/1.1`, [
+        ['Host', `127.0.0.1:${this.target.port}`],
+        ['Authorization', `Bearer ${this.target.apiKey}`],
+        ['Content-Type', 'application/json'],
+        ['Transfer-Encoding', 'chunked'],
+        ['Connection', 'close'],
+      ], Buffer.concat([...chunks, Buffer.from('0\r\n\r\n')]));
+    }
+    return { family: '', bytes: this.largestChunkedBody };
   }
 
   private valid(): HostileRequest {
