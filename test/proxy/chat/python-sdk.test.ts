@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { fakeEmbedding } from '../../emulator/bedrock-emulator';
 import { pythonModuleAvailable } from '../../support/tools';
 import { TEST_API_KEY, useHarness } from '../harness';
+import { PATCH, patchCall } from '../responses/apply-patch-tool';
 import { weatherModel } from '../weather-model';
 
 const run = promisify(execFile);
@@ -35,6 +36,11 @@ describe.skipIf(!pythonModuleAvailable('openai', 'REQUIRE_PYTHON_OPENAI'))('the 
   test('a tool call', async () => {
     h.emulator.onConverse(weatherModel('tooluse_py1'));
     expect(await scenario('tool_call')).toEqual({ finish_reason: 'tool_calls', name: 'weather', arguments: { city: 'Paris' } });
+  });
+
+  test('a custom tool call, as the SDK\'s own custom tool call type', async () => {
+    h.emulator.onConverse(() => patchCall('tooluse_py2'));
+    expect(await scenario('custom_tool_call')).toEqual({ finish_reason: 'tool_calls', class: 'ChatCompletionMessageCustomToolCall', name: 'apply_patch', input: PATCH });
   });
 
   test('embeddings in the SDK\'s default base64 encoding', async () => {

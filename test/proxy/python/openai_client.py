@@ -39,6 +39,16 @@ def tool_call():
     return {"finish_reason": completion.choices[0].finish_reason, "name": call.function.name, "arguments": json.loads(call.function.arguments)}
 
 
+def custom_tool_call():
+    completion = client.chat.completions.create(
+        model=MODEL,
+        messages=[{"role": "user", "content": "Create hello.txt"}],
+        tools=[{"type": "custom", "custom": {"name": "apply_patch", "format": {"type": "grammar", "grammar": {"syntax": "lark", "definition": "start: /.+/"}}}}],
+    )
+    call = completion.choices[0].message.tool_calls[0]
+    return {"finish_reason": completion.choices[0].finish_reason, "class": type(call).__name__, "name": call.custom.name, "input": call.custom.input}
+
+
 def embeddings():
     # No encoding_format: the SDK asks for base64 and decodes it.
     response = client.embeddings.create(model="amazon.titan-embed-text-v2:0", input=["hello world", "good morning"])
