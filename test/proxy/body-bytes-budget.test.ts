@@ -117,6 +117,26 @@ describe('MAX_BODY_BYTES_IN_FLIGHT on the server', () => {
   }
   const converseTags = () => h.emulator.callsTo('Converse').map((call) => tagOf(call.body));
 
+  /**
+   * Starts a large streamed request A whose stream pauses 2.5 s after its first delta: bounded by its events, not by
+   * REQUEST_TIMEOUT_SECONDS, it holds its share past the time of requests sent after it. Resolves once A has begun,
+   * with A's end.
+   */
+  async function streamHoldingItsShare(): Promise<{ done: Promise<void> }> {
+    let streamed = '';
+    h.emulator.onConverseStream(() => [
+      { event: { messageStart: { role: 'assistant' } } },
+      { event: { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'A' } } } },
+      { delayMs: 2500 },
+      { event: { messageStop: { stopReason: 'end_turn' } } },
+    ]);
+    const done = (async () => {
+      for await (const chunk of await h.openai.chat.completions.create({ ...large('A'), stream: true })) streamed += chunk.choices[0]?.delta.content ?? '';
+    })();
+    await expect.poll(() => streamed).toBe('A');
+    return { done };
+  }
+
   test('a large body waits, unread, until the one before it is answered; both are served', async () => {
     const release = holdAnswers();
     const a = h.openai.chat.completions.create(large('A'));
@@ -132,18 +152,7 @@ describe('MAX_BODY_BYTES_IN_FLIGHT on the server', () => {
   });
 
   test('one that waits until its time is up gets a 503 to retry, and never reaches Bedrock', async () => {
-    // A stream under way is bounded by its events, not by REQUEST_TIMEOUT_SECONDS: it holds its share past B's time.
-    let streamed = '';
-    h.emulator.onConverseStream(() => [
-      { event: { messageStart: { role: 'assistant' } } },
-      { event: { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'A' } } } },
-      { delayMs: 2500 },
-      { event: { messageStop: { stopReason: 'end_turn' } } },
-    ]);
-    const a = (async () => {
-      for await (const chunk of await h.openai.chat.completions.create({ ...large('A'), stream: true })) streamed += chunk.choices[0]?.delta.content ?? '';
-    })();
-    await expect.poll(() => streamed).toBe('A');
+    const a = (await streamHoldingItsShare()).done;
     const error = await h.openai.chat.completions.create(large('B')).then(() => {
       throw new Error('B was served');
     }, (err: unknown) => err as InstanceType<typeof OpenAI.APIError>);
@@ -234,17 +243,7 @@ describe('MAX_BODY_BYTES_IN_FLIGHT on the server', () => {
   });
 
   test('a chunked body still waiting for room when its time is up gets the 503, not a 408', async () => {
-    let streamed = '';
-    h.emulator.onConverseStream(() => [
-      { event: { messageStart: { role: 'assistant' } } },
-      { event: { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'A' } } } },
-      { delayMs: 2500 },
-      { event: { messageStop: { stopReason: 'end_turn' } } },
-    ]);
-    const a = (async () => {
-      for await (const chunk of await h.openai.chat.completions.create({ ...large('A'), stream: true })) streamed += chunk.choices[0]?.delta.content ?? '';
-    })();
-    await expect.poll(() => streamed).toBe('A');
+    const a = (await streamHoldingItsShare()).done;
     const c = await postChunked(large('C'));
     expect(c.status).toBe(503);
     expect(c.json.error.code).toBe('overloaded');
