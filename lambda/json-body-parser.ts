@@ -25,13 +25,12 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   });
 }
 
-
 /**
  * The body as text, with fastify's own limits and errors (413 over the route's body limit, 400 when it does not match
  * its Content-Length), and a 408 when it has not all arrived by the time the request's `upstreamSignal` fires: a body
  * sent slowly holds its share of the process's body budget only as long as its caller waits. Each chunk is copied
- * into one buffer of the announced length as it arrives: fastify's reader keeps every chunk to the end and then
- * concatenates them, so a large body was held twice before it became text.
+ * into one buffer of the announced length as it arrives (a chunked body's: 64 KiB, then the body limit): fastify's
+ * reader keeps every chunk to the end and then concatenates them, so a large body was held twice before it became text.
  */
 function readText(request: FastifyRequest, payload: Readable): Promise<string> {
   const limit = request.routeOptions.bodyLimit;

@@ -14,7 +14,7 @@ export interface ChunkDelta {
 
 /**
  * A streamed tool call fragment. A function call's first carries id, type and name, later ones argument text; a custom
- * tool's call comes whole in one, since the SDKs' stream helpers merge a `custom` object by replacing it.
+ * tool's call comes whole in one, once its text is known: Bedrock streams it inside a JSON wrapper (`{"input": …}`).
  */
 export type ToolCallDelta =
   | { index: number; id?: string; type?: 'function'; function: { name?: string; arguments: string } }
